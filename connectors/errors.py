@@ -1,0 +1,91 @@
+"""Typed errors a connector raises to the engine.
+
+A connector never lets a bare ``httpx`` error, ``KeyError`` or
+``ValidationError`` reach the engine: it translates them at the boundary, the
+way httpx maps httpcore's exceptions. The tree::
+
+    ConnectorError
+    ├── UpstreamError            the OPD's system failed us
+    │   ├── UpstreamTimeout      no answer within the time allowed
+    │   ├── UpstreamUnavailable  refused, unreachable, or answered 5xx / 429
+    │   └── UpstreamBadResponse  answered, but not in the shape we expect
+    ├── NotSupported             the operation is not declared by this connector
+    └── ConnectorConfigError     the connector's settings cannot work
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ConnectorConfigError",
+    "ConnectorError",
+    "NotSupported",
+    "UpstreamBadResponse",
+    "UpstreamError",
+    "UpstreamTimeout",
+    "UpstreamUnavailable",
+]
+
+
+class ConnectorError(Exception):
+    """Base class of every error a connector raises on purpose."""
+
+    code = "CONNECTOR_ERROR"
+    """Machine-readable code, copied into GraphQL ``extensions.code``."""
+
+
+class UpstreamError(ConnectorError):
+    """The OPD's system did not give a usable answer."""
+
+    code = "UPSTREAM_ERROR"
+
+
+class UpstreamTimeout(UpstreamError):
+    """The OPD did not answer within the connector's or the engine's timeout."""
+
+    code = "UPSTREAM_TIMEOUT"
+
+
+class UpstreamUnavailable(UpstreamError):
+    """The OPD refused the connection, was unreachable, or answered 5xx or 429.
+
+    ``status_code`` is the HTTP status when there was one.
+    """
+
+    code = "UPSTREAM_UNAVAILABLE"
+
+    def __init__(self, message: str, *, status_code: int | None = None) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+
+
+class UpstreamBadResponse(UpstreamError):
+    """The OPD answered, but the body is not what the connector expects.
+
+    ``field`` names the offending field path (``data[3].judul``) when one is
+    to blame, so that the OPD's developers can find it.
+    """
+
+    code = "UPSTREAM_BAD_RESPONSE"
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message if field is None else f"{message} (field {field!r})")
+        self.field = field
+
+
+class NotSupported(ConnectorError):
+    """The connector was asked for an operation it does not declare."""
+
+    code = "NOT_SUPPORTED"
+
+
+class ConnectorConfigError(ConnectorError):
+    """The connector's settings are valid in shape but cannot work.
+
+    ``key`` is the key path within the connector block (``documents.list.path``).
+    """
+
+    code = "CONNECTOR_CONFIG_ERROR"
+
+    def __init__(self, message: str, *, key: str | None = None) -> None:
+        super().__init__(message)
+        self.key = key

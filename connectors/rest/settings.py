@@ -1,0 +1,309 @@
+"""Settings of the generic ``rest`` connector: a declarative mapping, no code.
+
+Most OPD systems (a custom Laravel API, a Django REST Framework DMS, a JSON
+export) are described by one ``connector:`` block. Field paths are dotted
+(``berkas.url``); a numeric segment indexes a list (``files.0.url``); the
+empty path ``""`` means the body itself. A ``total`` of the form
+``header:X-Total-Count`` reads a response header instead of the body.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
+
+from ..queries import DocumentOrder
+from ..records import ExemptionGround, InformationCategory, MenuSectionKind
+
+__all__ = [
+    "AuthSettings",
+    "DocumentFields",
+    "DocumentsSettings",
+    "FilterParams",
+    "InformationListFields",
+    "InformationListSettings",
+    "ItemEndpoint",
+    "ListEndpoint",
+    "MenuMapping",
+    "OrderParams",
+    "PaginationSettings",
+    "ProfileFields",
+    "ProfileSettings",
+    "RestSettings",
+]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class AuthSettings(_Strict):
+    """How to authenticate to the OPD. Secrets come from environment variables, never from the file."""
+
+    type: Literal["none", "bearer", "api_key", "basic"] = "none"
+    """``none``; ``bearer`` (``Authorization: Bearer …``); ``api_key`` (a header); ``basic``."""
+    token_env: str | None = None
+    """For ``bearer`` and ``api_key``: the environment variable holding the token."""
+    header: str = "X-API-Key"
+    """For ``api_key``: the header that carries it."""
+    username_env: str | None = None
+    """For ``basic``: the environment variable holding the user name."""
+    password_env: str | None = None
+    """For ``basic``: the environment variable holding the password."""
+
+    @model_validator(mode="after")
+    def _needs_its_secrets(self) -> AuthSettings:
+        if self.type in ("bearer", "api_key") and not self.token_env:
+            raise ValueError(
+                f"auth type {self.type!r} needs token_env: the environment variable with the token"
+            )
+        if self.type == "basic" and not (self.username_env and self.password_env):
+            raise ValueError("auth type 'basic' needs username_env and password_env")
+        return self
+
+
+class PaginationSettings(_Strict):
+    """How the list endpoint pages."""
+
+    style: Literal["page", "offset", "cursor", "next_link", "none"] = "page"
+    """``page`` (page number + size), ``offset`` (offset + limit), ``cursor``
+    (an opaque cursor from the body), ``next_link`` (a next URL in the body or
+    the ``Link`` header), ``none`` (one response holds everything)."""
+    page_param: str = "page"
+    """``page``: the page-number parameter."""
+    first_page: int = 1
+    """``page``: the number of the first page."""
+    size_param: str | None = "per_page"
+    """``page``/``cursor``/``next_link``: the page-size parameter (``None``: the upstream decides)."""
+    offset_param: str = "offset"
+    """``offset``: the offset parameter."""
+    limit_param: str = "limit"
+    """``offset``: the limit parameter."""
+    cursor_param: str = "cursor"
+    """``cursor``: the parameter that takes the cursor."""
+    next_cursor: str | None = None
+    """``cursor``: the body path of the next cursor (empty or null at the end)."""
+    next_link: str | None = None
+    """``next_link``: the body path of the next URL; ``None`` reads the ``Link: <…>; rel="next"`` header."""
+    max_page_size: int = Field(default=100, ge=1, le=10_000)
+    """The largest page the upstream accepts."""
+
+    @model_validator(mode="after")
+    def _cursor_needs_path(self) -> PaginationSettings:
+        if self.style == "cursor" and not self.next_cursor:
+            raise ValueError("pagination style 'cursor' needs next_cursor: the body path of the next cursor")
+        return self
+
+
+class FilterParams(_Strict):
+    """Query parameters that apply a filter upstream. A filter without a parameter is applied by the engine."""
+
+    query: str | None = None
+    """The free-text search parameter (``q``, ``search``)."""
+    category: str | None = None
+    """The category parameter; its values are the upstream labels (the inverse of ``values.category``)."""
+    category_style: Literal["repeat", "comma"] = "repeat"
+    """Several categories as a repeated parameter or one comma-separated value."""
+    year_from: str | None = None
+    """The lower year bound parameter."""
+    year_to: str | None = None
+    """The upper year bound parameter."""
+    type: str | None = None
+    """The document type parameter."""
+
+
+class OrderParams(_Strict):
+    """How to ask the upstream for an order. Unlisted orders are sorted by the engine."""
+
+    param: str
+    """The ordering parameter (``sort``, ``ordering``)."""
+    values: dict[DocumentOrder, str]
+    """The parameter value for each supported order, e.g. ``NEWEST: -published_at``."""
+
+
+class ListEndpoint(_Strict):
+    """A paged list endpoint."""
+
+    path: str
+    """Path under ``base_url`` (``/api/v1/documents``)."""
+    items: str = ""
+    """Body path of the array of items."""
+    total: str | None = None
+    """Body path of the total count, or ``header:NAME``; ``None`` when unknown."""
+    pagination: PaginationSettings = PaginationSettings()
+    """How it pages."""
+    params: dict[str, str] = {}
+    """Fixed query parameters sent with every call."""
+    filters: FilterParams = FilterParams()
+    """Filters the endpoint applies itself."""
+    order: OrderParams | None = None
+    """Orders the endpoint applies itself."""
+
+
+class ItemEndpoint(_Strict):
+    """The endpoint of one item."""
+
+    path: str
+    """Path under ``base_url`` with ``{id}`` for the local id (``/api/v1/documents/{id}``)."""
+    root: str = ""
+    """Body path of the item object."""
+
+
+class DocumentFields(_Strict):
+    """Body paths of each document field, within one item object."""
+
+    id: str
+    """The local id (numbers are turned into strings)."""
+    title: str
+    """The title."""
+    category: str
+    """The category label (mapped through ``values.category``)."""
+    summary: str | None = None
+    """The summary."""
+    type: str | None = None
+    """The OPD's document type."""
+    year: str | None = None
+    """The year; when absent, the year of ``published_at``."""
+    published_at: str | None = None
+    """The publication time (ISO 8601 date or datetime)."""
+    updated_at: str | None = None
+    """The last-change time."""
+    file_url: str | None = None
+    """The file URL (relative URLs are resolved against ``base_url``)."""
+    mime_type: str | None = None
+    """The file's media type."""
+    size_bytes: str | None = None
+    """The file's size in bytes."""
+    source_url: str | None = None
+    """The document's page on the OPD site."""
+    exemption_ground: str | None = None
+    """The Pasal 17 ground of an exempt document (mapped through ``values.exemption_ground``)."""
+
+
+class ValueMaps(_Strict):
+    """Upstream labels → KIP values. A label not listed is tried as the enum name, case-insensitively."""
+
+    category: dict[str, InformationCategory] = {}
+    """Category labels (``Informasi Berkala: BERKALA``)."""
+    exemption_ground: dict[str, ExemptionGround] = {}
+    """Exemption ground labels (``Pasal 17 huruf a: A``)."""
+
+
+class DocumentsSettings(_Strict):
+    """Where and how the OPD's documents are read."""
+
+    list: ListEndpoint
+    """The list endpoint (``DOCUMENTS``)."""
+    item: ItemEndpoint | None = None
+    """The item endpoint (``DOCUMENT``); when absent, a document is found by paging the list."""
+    fields: DocumentFields
+    """Field paths."""
+    values: ValueMaps = ValueMaps()
+    """Value maps."""
+
+
+class InformationListFields(_Strict):
+    """Body paths of each DIP column."""
+
+    id: str
+    """The local id."""
+    title: str
+    """The information's name."""
+    category: str
+    """The category label."""
+    number: str | None = None
+    """The DIP row number."""
+    summary: str | None = None
+    """Ringkasan isi."""
+    holding_unit: str | None = None
+    """The unit that holds it."""
+    responsible_official: str | None = None
+    """The official responsible."""
+    made_at: str | None = None
+    """Time and place made."""
+    formats: str | None = None
+    """Formats: a list or a comma-separated string."""
+    retention_period: str | None = None
+    """Retention period."""
+    year: str | None = None
+    """The year."""
+    document_id: str | None = None
+    """The local id of a linked document."""
+
+
+class InformationListSettings(_Strict):
+    """Where and how the OPD's DIP is read."""
+
+    list: ListEndpoint
+    """The list endpoint."""
+    fields: InformationListFields
+    """Field paths."""
+    values: ValueMaps = ValueMaps()
+    """Value maps."""
+
+
+class MenuMapping(_Strict):
+    """How the profile body reports the PPID menu."""
+
+    items: str
+    """Body path of the array of menu entries."""
+    section: str
+    """Path of the section label within an entry."""
+    available: str | None = None
+    """Path of the availability flag; ``None`` means every listed section is available."""
+    url: str | None = None
+    """Path of the section's URL."""
+    updated_at: str | None = None
+    """Path of the section's last update."""
+    values: dict[str, MenuSectionKind] = {}
+    """Section labels → standard sections (``Daftar Informasi Publik: INFORMATION_LIST``)."""
+
+
+class ProfileFields(_Strict):
+    """Body paths of the profile fields."""
+
+    description: str | None = None
+    vision: str | None = None
+    mission: str | None = None
+    tasks: str | None = None
+    service_statement: str | None = None
+    structure_url: str | None = None
+    contact_name: str | None = None
+    contact_email: str | None = None
+    contact_phone: str | None = None
+    contact_address: str | None = None
+    office_hours: str | None = None
+    updated_at: str | None = None
+
+
+class ProfileSettings(_Strict):
+    """Where and how the OPD's PPID profile is read (``PROFILE``)."""
+
+    path: str
+    """Path under ``base_url``."""
+    root: str = ""
+    """Body path of the profile object."""
+    fields: ProfileFields = ProfileFields()
+    """Field paths."""
+    menu: MenuMapping | None = None
+    """The PPID menu, when the endpoint reports it."""
+
+
+class RestSettings(_Strict):
+    """The ``connector:`` block of an OPD served by the generic ``rest`` connector."""
+
+    base_url: HttpUrl
+    """The API's root URL (``https://dinkes.bantenprov.go.id``)."""
+    timeout_s: float | None = Field(default=None, gt=0, le=120)
+    """Per-call timeout; ``None`` uses the gateway's per-OPD timeout."""
+    headers: dict[str, str] = {}
+    """Extra headers sent with every call."""
+    auth: AuthSettings = AuthSettings()
+    """Authentication."""
+    documents: DocumentsSettings | None = None
+    """Documents; absent when the OPD publishes none through this API."""
+    information_list: InformationListSettings | None = None
+    """The DIP; absent when not available."""
+    profile: ProfileSettings | None = None
+    """The PPID profile; absent when not available."""

@@ -1,0 +1,294 @@
+"""The gateway's configuration: one YAML file, validated once at start.
+
+Every error names the file, the key path (``opds[3].connector.base_url``) and
+what is expected. After :func:`load_config` nothing reads raw dicts: each
+OPD's connector block has been validated by that connector's own
+``Settings`` model.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, PrivateAttr, ValidationError, model_validator
+
+from connectors import Connector, UnknownConnectorKind, connector_class
+
+__all__ = [
+    "CacheConfig",
+    "CacheTtl",
+    "CircuitConfig",
+    "ConfigError",
+    "ConfigProblem",
+    "ContactConfig",
+    "FederationConfig",
+    "GatewayConfig",
+    "OpdConfig",
+    "ResolvedConnector",
+    "load_config",
+    "parse_config",
+]
+
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,39}$"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ContactConfig(_Strict):
+    """The PPID Pembantu desk of an OPD, as the directory knows it."""
+
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    address: str | None = None
+    office_hours: str | None = None
+
+
+class ConnectorBlock(BaseModel):
+    """An OPD's ``connector:`` block: ``kind`` plus that connector's own settings."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    kind: str = Field(min_length=1)
+
+    def options(self) -> dict[str, Any]:
+        """The settings of the connector, without ``kind``."""
+        return dict(self.model_extra or {})
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedConnector:
+    """A connector block after validation: the class and its typed settings."""
+
+    kind: str
+    cls: type[Connector]
+    settings: BaseModel
+
+
+class OpdConfig(_Strict):
+    """One OPD of the directory."""
+
+    slug: str = Field(pattern=SLUG_PATTERN)
+    name: str = Field(min_length=1)
+    short_name: str = Field(min_length=1)
+    kind: str | None = None
+    website: HttpUrl | None = None
+    ppid_contact: ContactConfig | None = None
+    active_from: dt.date | None = None
+    active_to: dt.date | None = None
+    successor_of: tuple[str, ...] = ()
+    connector: ConnectorBlock
+
+    _resolved: ResolvedConnector | None = PrivateAttr(default=None)
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> OpdConfig:
+        if self.active_from and self.active_to and self.active_to < self.active_from:
+            raise ValueError("active_to is before active_from")
+        return self
+
+    @property
+    def resolved_connector(self) -> ResolvedConnector:
+        """The validated connector; available on configs returned by :func:`parse_config`."""
+        if self._resolved is None:
+            raise RuntimeError(f"OPD {self.slug!r}: connector settings were not validated; use load_config")
+        return self._resolved
+
+    def is_active(self, on: dt.date) -> bool:
+        """True when the OPD exists on ``on`` (``active_from`` / ``active_to``)."""
+        return (self.active_from is None or self.active_from <= on) and (
+            self.active_to is None or on <= self.active_to
+        )
+
+
+class CircuitConfig(_Strict):
+    """The per-OPD circuit breaker."""
+
+    failure_threshold: int = Field(default=5, ge=1)
+    """Consecutive failures that open the circuit."""
+    reset_after_s: float = Field(default=30.0, gt=0)
+    """How long an open circuit waits before one probe call."""
+
+
+class FederationConfig(_Strict):
+    """How queries fan out over the OPDs."""
+
+    opd_timeout_s: float = Field(default=3.0, gt=0, le=120)
+    """The longest one upstream call may take."""
+    deadline_s: float = Field(default=6.0, gt=0, le=300)
+    """The longest one operation waits for all OPDs together."""
+    concurrency: int = Field(default=32, ge=1, le=1024)
+    """How many upstream calls one operation makes at once."""
+    max_connections_per_opd: int = Field(default=8, ge=1, le=256)
+    """The HTTP connection limit towards one OPD."""
+    circuit: CircuitConfig = CircuitConfig()
+    """The circuit breaker."""
+
+
+class CacheTtl(_Strict):
+    """Seconds each kind of upstream answer may be reused."""
+
+    profile: float = Field(default=3600, ge=0)
+    information_list: float = Field(default=900, ge=0)
+    documents: float = Field(default=300, ge=0)
+    statistics: float = Field(default=3600, ge=0)
+
+
+class CacheConfig(_Strict):
+    """Where cached upstream answers live."""
+
+    url: str = Field(default="memory://", pattern=r"^(memory|redis|rediss)://")
+    """``memory://`` (one process) or ``redis://host:port/db`` (shared by replicas)."""
+    max_entries: int = Field(default=10_000, ge=1)
+    """The in-memory cache's bound."""
+    ttl: CacheTtl = CacheTtl()
+    """Reuse periods."""
+
+
+class GatewayConfig(_Strict):
+    """The whole configuration file."""
+
+    title: str = "PPID Provinsi Banten"
+    """Shown in GraphiQL and the demo banner."""
+    ppid_utama: str = Field(default="diskominfo", pattern=SLUG_PATTERN)
+    """The slug of the OPD that hosts PPID Utama."""
+    federation: FederationConfig = FederationConfig()
+    cache: CacheConfig = CacheConfig()
+    opds: tuple[OpdConfig, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _slugs_unique(self) -> GatewayConfig:
+        seen: set[str] = set()
+        for opd in self.opds:
+            if opd.slug in seen:
+                raise ValueError(f"OPD slug {opd.slug!r} appears twice; every slug must be unique")
+            seen.add(opd.slug)
+        if self.ppid_utama not in seen:
+            raise ValueError(f"ppid_utama {self.ppid_utama!r} is not the slug of any OPD in opds")
+        return self
+
+    def opd(self, slug: str) -> OpdConfig | None:
+        """The OPD with ``slug``, or ``None``."""
+        for opd in self.opds:
+            if opd.slug == slug:
+                return opd
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigProblem:
+    """One thing wrong with a config file."""
+
+    key: str
+    """The key path, e.g. ``opds[3].connector.base_url`` (empty for the whole file)."""
+    message: str
+    """What is wrong and what is expected."""
+
+
+class ConfigError(Exception):
+    """A config file that cannot be used; ``problems`` lists every fault found."""
+
+    def __init__(self, source: str, problems: Sequence[ConfigProblem]) -> None:
+        self.source = source
+        self.problems = list(problems)
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        """One line per problem: ``FILE: KEY: MESSAGE``."""
+        lines = [f"{self.source}: {p.key + ': ' if p.key else ''}{p.message}" for p in self.problems]
+        return "\n".join(lines)
+
+
+def load_config(path: str | Path) -> GatewayConfig:
+    """Read, parse and validate the YAML config at ``path``.
+
+    Relative paths inside connector settings are resolved against the file's folder.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(str(path), [ConfigProblem("", f"cannot read the file: {exc.strerror}")]) from exc
+    return parse_config(text, source=str(path), base_dir=path.resolve().parent)
+
+
+def parse_config(text: str, *, source: str = "<config>", base_dir: Path | None = None) -> GatewayConfig:
+    """Validate config ``text`` (YAML); see :func:`load_config`."""
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError(source, [ConfigProblem("", f"not valid YAML{where}: {problem}")]) from exc
+    if not isinstance(raw, dict):
+        raise ConfigError(source, [ConfigProblem("", "expected a mapping with at least an 'opds' list")])
+    try:
+        config = GatewayConfig.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(source, list(_problems(exc))) from exc
+    problems: list[ConfigProblem] = []
+    context = {"config_dir": base_dir or Path.cwd()}
+    for index, opd in enumerate(config.opds):
+        prefix = f"opds[{index}].connector"
+        block = opd.connector
+        try:
+            cls = connector_class(block.kind)
+        except UnknownConnectorKind as exc:
+            problems.append(ConfigProblem(f"{prefix}.kind", str(exc)))
+            continue
+        try:
+            settings = cls.Settings.model_validate(block.options(), context=context)
+        except ValidationError as exc:
+            problems.extend(_problems(exc, prefix))
+            continue
+        opd._resolved = ResolvedConnector(block.kind, cls, settings)
+    if problems:
+        raise ConfigError(source, problems)
+    return config
+
+
+def _problems(exc: ValidationError, prefix: str = "") -> Iterable[ConfigProblem]:
+    for error in exc.errors(include_url=False):
+        key = format_key_path(error["loc"], prefix)
+        yield ConfigProblem(key, _explain(error))
+
+
+def format_key_path(loc: Iterable[int | str], prefix: str = "") -> str:
+    """``('opds', 3, 'connector', 'base_url')`` → ``opds[3].connector.base_url``."""
+    path = prefix
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif re.fullmatch(r"[A-Za-z_][A-Za-z0-9_-]*", part):
+            path += f".{part}" if path else part
+        else:
+            path += f"[{part!r}]"
+    return path
+
+
+def _explain(error: Any) -> str:
+    kind: str = error["type"]
+    message: str = error["msg"]
+    if kind == "missing":
+        return "required key is missing"
+    if kind == "extra_forbidden":
+        return "unknown key; check its spelling against docs/operations.md"
+    if kind == "literal_error" or kind == "enum":
+        return f"{message}; got {error.get('input')!r}"
+    if message.startswith("Value error, "):
+        message = message.removeprefix("Value error, ")
+    if kind == "url_parsing" or kind == "url_type":
+        return f"expected an absolute URL such as https://example.go.id ({message})"
+    got = error.get("input")
+    if isinstance(got, (str, int, float, bool)) and kind != "value_error":
+        return f"{message}; got {got!r}"
+    return message
