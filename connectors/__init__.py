@@ -11,6 +11,7 @@ from .capabilities import Capability, Pushdown
 from .errors import (
     ConnectorConfigError,
     ConnectorError,
+    InvalidToken,
     NotSupported,
     UpstreamBadResponse,
     UpstreamError,
@@ -52,6 +53,7 @@ __all__ = [
     "InformationCategory",
     "InformationListEntry",
     "InformationListPage",
+    "InvalidToken",
     "ListQuery",
     "MenuSection",
     "MenuSectionKind",

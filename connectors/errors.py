@@ -10,6 +10,7 @@ way httpx maps httpcore's exceptions. The tree::
     │   ├── UpstreamUnavailable  refused, unreachable, or answered 5xx / 429
     │   └── UpstreamBadResponse  answered, but not in the shape we expect
     ├── NotSupported             the operation is not declared by this connector
+    ├── InvalidToken             the continuation token was not made by this connector
     └── ConnectorConfigError     the connector's settings cannot work
 """
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 __all__ = [
     "ConnectorConfigError",
     "ConnectorError",
+    "InvalidToken",
     "NotSupported",
     "UpstreamBadResponse",
     "UpstreamError",
@@ -39,13 +41,13 @@ class UpstreamError(ConnectorError):
     code = "UPSTREAM_ERROR"
 
 
-class UpstreamTimeout(UpstreamError):
+class UpstreamTimeout(UpstreamError):  # noqa: N818 - the contract's public names
     """The OPD did not answer within the connector's or the engine's timeout."""
 
     code = "UPSTREAM_TIMEOUT"
 
 
-class UpstreamUnavailable(UpstreamError):
+class UpstreamUnavailable(UpstreamError):  # noqa: N818 - the contract's public names
     """The OPD refused the connection, was unreachable, or answered 5xx or 429.
 
     ``status_code`` is the HTTP status when there was one.
@@ -58,7 +60,7 @@ class UpstreamUnavailable(UpstreamError):
         self.status_code = status_code
 
 
-class UpstreamBadResponse(UpstreamError):
+class UpstreamBadResponse(UpstreamError):  # noqa: N818 - the contract's public names
     """The OPD answered, but the body is not what the connector expects.
 
     ``field`` names the offending field path (``data[3].judul``) when one is
@@ -72,10 +74,21 @@ class UpstreamBadResponse(UpstreamError):
         self.field = field
 
 
-class NotSupported(ConnectorError):
+class NotSupported(ConnectorError):  # noqa: N818 - the contract's public names
     """The connector was asked for an operation it does not declare."""
 
     code = "NOT_SUPPORTED"
+
+
+class InvalidToken(ConnectorError):  # noqa: N818 - the contract's public names
+    """The continuation token cannot be read or does not belong to this OPD.
+
+    Tokens travel to clients inside the engine's cursor, so a bad one is the
+    caller's mistake, not the OPD's: it is deliberately not an ``UpstreamError``
+    and must not count against the OPD's circuit breaker.
+    """
+
+    code = "BAD_USER_INPUT"
 
 
 class ConnectorConfigError(ConnectorError):

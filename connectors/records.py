@@ -15,6 +15,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 __all__ = [
+    "WIB",
     "Contact",
     "Document",
     "DocumentPage",
@@ -25,7 +26,6 @@ __all__ = [
     "MenuSection",
     "MenuSectionKind",
     "OpdProfile",
-    "WIB",
 ]
 
 WIB = dt.timezone(dt.timedelta(hours=7), "WIB")
@@ -73,6 +73,13 @@ class ExemptionGround(enum.Enum):
     """Barred by another law."""
 
 
+def _assume_wib(value: dt.datetime | None) -> dt.datetime | None:
+    # Every record time is aware, so that times from different OPDs compare and serialize alike.
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=WIB)
+    return value
+
+
 class _Record(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
@@ -115,9 +122,7 @@ class Document(_Record):
     @field_validator("published_at", "updated_at")
     @classmethod
     def _naive_times_are_wib(cls, value: dt.datetime | None) -> dt.datetime | None:
-        if value is not None and value.tzinfo is None:
-            return value.replace(tzinfo=WIB)
-        return value
+        return _assume_wib(value)
 
     @model_validator(mode="after")
     def _never_serve_exempt_content(self) -> Document:
@@ -198,7 +203,12 @@ class MenuSection(_Record):
     url: str | None = None
     """Where it is on the portal."""
     updated_at: dt.datetime | None = None
-    """When the section was last updated."""
+    """When the section was last updated (timezone-aware; naive values are taken as WIB)."""
+
+    @field_validator("updated_at")
+    @classmethod
+    def _naive_times_are_wib(cls, value: dt.datetime | None) -> dt.datetime | None:
+        return _assume_wib(value)
 
 
 class Contact(_Record):
@@ -236,7 +246,12 @@ class OpdProfile(_Record):
     menu: tuple[MenuSection, ...] = ()
     """The sections of the standard PPID menu that the portal reports."""
     updated_at: dt.datetime | None = None
-    """When the profile was last changed."""
+    """When the profile was last changed (timezone-aware; naive values are taken as WIB)."""
+
+    @field_validator("updated_at")
+    @classmethod
+    def _naive_times_are_wib(cls, value: dt.datetime | None) -> dt.datetime | None:
+        return _assume_wib(value)
 
 
 class DocumentPage(_Record):

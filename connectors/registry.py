@@ -30,7 +30,7 @@ _BUILTINS = {
 }
 
 
-class UnknownConnectorKind(LookupError):
+class UnknownConnectorKind(LookupError):  # noqa: N818 - a public name
     """No connector is registered under the requested kind."""
 
     def __init__(self, kind: str, known: list[str]) -> None:

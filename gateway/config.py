@@ -127,8 +127,8 @@ class FederationConfig(_Strict):
     """The longest one operation waits for all OPDs together."""
     concurrency: int = Field(default=32, ge=1, le=1024)
     """How many upstream calls one operation makes at once."""
-    max_connections_per_opd: int = Field(default=8, ge=1, le=256)
-    """The HTTP connection limit towards one OPD."""
+    max_connections: int = Field(default=256, ge=1, le=10_000)
+    """The connection pool size of the HTTP client shared by every connector."""
     circuit: CircuitConfig = CircuitConfig()
     """The circuit breaker."""
 
@@ -282,11 +282,11 @@ def _explain(error: Any) -> str:
         return "required key is missing"
     if kind == "extra_forbidden":
         return "unknown key; check its spelling against docs/operations.md"
-    if kind == "literal_error" or kind == "enum":
+    if kind in {"literal_error", "enum"}:
         return f"{message}; got {error.get('input')!r}"
     if message.startswith("Value error, "):
         message = message.removeprefix("Value error, ")
-    if kind == "url_parsing" or kind == "url_type":
+    if kind in {"url_parsing", "url_type"}:
         return f"expected an absolute URL such as https://example.go.id ({message})"
     got = error.get("input")
     if isinstance(got, (str, int, float, bool)) and kind != "value_error":

@@ -5,13 +5,19 @@ export) are described by one ``connector:`` block. Field paths are dotted
 (``berkas.url``); a numeric segment indexes a list (``files.0.url``); the
 empty path ``""`` means the body itself. A ``total`` of the form
 ``header:X-Total-Count`` reads a response header instead of the body.
+
+What the connector can do follows from what is configured: a ``documents``
+block gives ``DOCUMENTS`` and ``DOCUMENT``, ``information_list`` gives
+``INFORMATION_LIST``, ``profile`` gives ``PROFILE``; a filter is pushed down
+when its parameter is configured, an order when ``order.values`` lists it.
+Continuation tokens are described in :mod:`connectors.rest.pagination`.
 """
 
 from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
 
 from ..queries import DocumentOrder
 from ..records import ExemptionGround, InformationCategory, MenuSectionKind
@@ -31,6 +37,7 @@ __all__ = [
     "ProfileFields",
     "ProfileSettings",
     "RestSettings",
+    "ValueMaps",
 ]
 
 
@@ -97,7 +104,14 @@ class PaginationSettings(_Strict):
 
 
 class FilterParams(_Strict):
-    """Query parameters that apply a filter upstream. A filter without a parameter is applied by the engine."""
+    """Query parameters that apply a filter upstream. A filter without a parameter is applied by the engine.
+
+    Years are pushed down only when both ``year_from`` and ``year_to`` are
+    configured. An upstream filter must mean what
+    :func:`connectors.filtering.document_matches` means; when it does not
+    (a search that matches any word rather than every word), leave its
+    parameter out and the engine filters exactly.
+    """
 
     query: str | None = None
     """The free-text search parameter (``q``, ``search``)."""
@@ -119,14 +133,21 @@ class OrderParams(_Strict):
     param: str
     """The ordering parameter (``sort``, ``ordering``)."""
     values: dict[DocumentOrder, str]
-    """The parameter value for each supported order, e.g. ``NEWEST: -published_at``."""
+    """The parameter value for each supported order, e.g. ``NEWEST: -published_at,id``.
+
+    The upstream must break ties by local id ascending, as the engine does.
+    """
 
 
 class ListEndpoint(_Strict):
-    """A paged list endpoint."""
+    """A paged list endpoint.
+
+    For ``information_list`` only ``filters.category`` is used (the entries of
+    other categories are also dropped by the connector, so its meaning is exact).
+    """
 
     path: str
-    """Path under ``base_url`` (``/api/v1/documents``)."""
+    """Path under ``base_url`` (``/api/v1/documents``): appended to ``base_url``'s own path."""
     items: str = ""
     """Body path of the array of items."""
     total: str | None = None
@@ -140,14 +161,31 @@ class ListEndpoint(_Strict):
     order: OrderParams | None = None
     """Orders the endpoint applies itself."""
 
+    @field_validator("total")
+    @classmethod
+    def _header_needs_name(cls, value: str | None) -> str | None:
+        if value is not None and value.startswith("header:") and not value.removeprefix("header:").strip():
+            raise ValueError("'header:' needs the header's name, e.g. header:X-Total-Count")
+        return value
+
 
 class ItemEndpoint(_Strict):
     """The endpoint of one item."""
 
     path: str
-    """Path under ``base_url`` with ``{id}`` for the local id (``/api/v1/documents/{id}``)."""
+    """Path under ``base_url`` with ``{id}`` for the local id (``/api/v1/documents/{id}``).
+
+    The id is percent-encoded; a 404 answer means the OPD has no such document.
+    """
     root: str = ""
     """Body path of the item object."""
+
+    @field_validator("path")
+    @classmethod
+    def _has_id_placeholder(cls, value: str) -> str:
+        if "{id}" not in value:
+            raise ValueError("the item path needs {id} where the local id goes, e.g. /api/documents/{id}")
+        return value
 
 
 class DocumentFields(_Strict):
@@ -170,7 +208,10 @@ class DocumentFields(_Strict):
     updated_at: str | None = None
     """The last-change time."""
     file_url: str | None = None
-    """The file URL (relative URLs are resolved against ``base_url``)."""
+    """The file URL (relative URLs are resolved against ``base_url``, as a folder).
+
+    Never served for a ``DIKECUALIKAN`` document, whatever the upstream sends.
+    """
     mime_type: str | None = None
     """The file's media type."""
     size_bytes: str | None = None
@@ -244,10 +285,14 @@ class InformationListSettings(_Strict):
 
 
 class MenuMapping(_Strict):
-    """How the profile body reports the PPID menu."""
+    """How the profile body reports the PPID menu.
+
+    An entry whose label names no standard section (``Galeri``) is not part of
+    the standard menu and is left out.
+    """
 
     items: str
-    """Body path of the array of menu entries."""
+    """Path of the array of menu entries, within the profile object (``root``)."""
     section: str
     """Path of the section label within an entry."""
     available: str | None = None
@@ -261,20 +306,32 @@ class MenuMapping(_Strict):
 
 
 class ProfileFields(_Strict):
-    """Body paths of the profile fields."""
+    """Paths of the profile fields, within the profile object (``root``). Unset fields stay empty."""
 
     description: str | None = None
+    """The PPID profile text."""
     vision: str | None = None
+    """Visi."""
     mission: str | None = None
+    """Misi."""
     tasks: str | None = None
+    """Tugas dan fungsi."""
     service_statement: str | None = None
+    """Maklumat pelayanan informasi."""
     structure_url: str | None = None
+    """The organisation chart's URL (relative URLs are resolved against ``base_url``)."""
     contact_name: str | None = None
+    """The PPID desk's officer or name."""
     contact_email: str | None = None
+    """The desk's e-mail address."""
     contact_phone: str | None = None
+    """The desk's phone number."""
     contact_address: str | None = None
+    """The desk's postal address."""
     office_hours: str | None = None
+    """The desk's opening hours."""
     updated_at: str | None = None
+    """When the profile last changed."""
 
 
 class ProfileSettings(_Strict):
@@ -296,11 +353,11 @@ class RestSettings(_Strict):
     base_url: HttpUrl
     """The API's root URL (``https://dinkes.bantenprov.go.id``)."""
     timeout_s: float | None = Field(default=None, gt=0, le=120)
-    """Per-call timeout; ``None`` uses the gateway's per-OPD timeout."""
+    """Per-call timeout; ``None`` leaves it to the shared client and the engine's per-OPD timeout."""
     headers: dict[str, str] = {}
     """Extra headers sent with every call."""
     auth: AuthSettings = AuthSettings()
-    """Authentication."""
+    """Authentication. The environment variables are read when the connector is built."""
     documents: DocumentsSettings | None = None
     """Documents; absent when the OPD publishes none through this API."""
     information_list: InformationListSettings | None = None

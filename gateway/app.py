@@ -1,0 +1,76 @@
+"""The app factory: one Starlette app per process, built from a validated config."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+from collections.abc import AsyncIterator
+
+import httpx
+from starlette.applications import Starlette
+from starlette.routing import Route
+
+from schema import GraphQLView, build_schema
+
+from . import __version__
+from .config import GatewayConfig, load_config
+from .federation import Federation
+from .health import healthz, readyz
+
+logger = logging.getLogger("ppid_gateway")
+
+CONFIG_ENV = "PPID_GATEWAY_CONFIG"
+"""The variable naming the config file for ``create_app_from_env`` (``serve --workers``)."""
+
+
+def upstream_client(config: GatewayConfig) -> httpx.AsyncClient:
+    """The HTTP client every connector shares: pooled, with the per-OPD timeout as its default."""
+    federation = config.federation
+    return httpx.AsyncClient(
+        timeout=httpx.Timeout(federation.opd_timeout_s),
+        limits=httpx.Limits(
+            max_connections=federation.max_connections,
+            max_keepalive_connections=federation.max_connections,
+        ),
+        headers={"User-Agent": f"ppid-gateway/{__version__}"},
+        follow_redirects=True,
+    )
+
+
+def create_app(config: GatewayConfig) -> Starlette:
+    """The gateway's ASGI app for ``config``.
+
+    Connectors and the shared HTTP client are built at startup and closed at
+    shutdown (``lifespan``), so nothing lives in module globals.
+    """
+    schema = build_schema()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async with upstream_client(config) as http:
+            federation = Federation(config, http)
+            app.state.federation = federation
+            app.state.config = config
+            logger.info("ppid-gateway %s ready: %d OPDs", __version__, len(federation.opds()))
+            try:
+                yield
+            finally:
+                await federation.aclose()
+
+    return Starlette(
+        routes=[
+            Route("/graphql", GraphQLView(schema), methods=["GET", "POST"]),
+            Route("/healthz", healthz, methods=["GET"]),
+            Route("/readyz", readyz, methods=["GET"]),
+        ],
+        lifespan=lifespan,
+    )
+
+
+def create_app_from_env() -> Starlette:
+    """The app for the config file named by ``$PPID_GATEWAY_CONFIG`` (uvicorn ``--factory``)."""
+    path = os.environ.get(CONFIG_ENV)
+    if not path:
+        raise RuntimeError(f"set {CONFIG_ENV} to the path of the gateway's config file")
+    return create_app(load_config(path))

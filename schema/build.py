@@ -1,0 +1,44 @@
+"""Building the schema once, at start."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import MaxAliasesLimiter, ParserCache, QueryDepthLimiter, ValidationCache
+from strawberry.types import ExecutionContext
+
+from .extensions import UpstreamReport
+from .queries import Query
+
+MAX_QUERY_DEPTH = 12
+MAX_ALIASES = 30
+
+
+class GatewaySchema(strawberry.Schema):
+    """Our schema: errors are logged by ``UpstreamReport`` (only the unexpected ones), not here."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        # Strawberry's default logs every error with a traceback, client mistakes
+        # included; `schema.errors.shape_error` logs the unexpected ones instead.
+        return None
+
+
+def build_schema(**overrides: Any) -> strawberry.Schema:
+    """The gateway's schema, with parser and validation caches and operation limits."""
+    return GatewaySchema(
+        query=Query,
+        # Factories: Strawberry builds extensions per operation; the parser and
+        # validation caches live at module level, shared by every operation.
+        extensions=[
+            lambda: ParserCache(maxsize=1024),
+            lambda: ValidationCache(maxsize=1024),
+            lambda: QueryDepthLimiter(max_depth=MAX_QUERY_DEPTH),
+            lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+            UpstreamReport,
+        ],
+        **overrides,
+    )

@@ -1,0 +1,143 @@
+"""The gateway config that reads a running simulator fleet, as ``gateway.config.parse_config`` expects it.
+
+Each OPD of a ``rest`` dialect gets the ``connectors.rest`` block its dialect
+module declares; each ``files`` OPD gets ``kind: files`` with its catalog
+(written by :func:`simulator.catalogs.write_catalogs`) and the simulator URL
+its files are served from.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .catalogs import catalog_path, write_catalogs
+from .dialects import rest_connector_block
+from .directory import load_opds, opd_index, resolve_slugs
+from .plan import SIM_TOKEN_ENV, SIM_TOKEN_HEADER, Dialect, OpdPlan, make_plan
+
+__all__ = ["TITLE", "fixed_endpoints", "render_config_yaml", "render_gateway_config", "write_catalogs"]
+# write_catalogs lives in simulator.catalogs; it is re-exported here because
+# the config and its catalogs are always made together.
+
+TITLE = "PPID Provinsi Banten (simulator)"
+"""The config's title: shown in GraphiQL and the demo banner."""
+
+
+def fixed_endpoints(base_port: int, slugs: Iterable[str] | None = None) -> dict[str, str]:
+    """The base URLs of ``python -m simulator serve-fleet --base-port BASE_PORT``: OPD i on BASE_PORT + i."""
+    opds = resolve_slugs(None if slugs is None else list(slugs))
+    return {opd.slug: f"http://127.0.0.1:{base_port + opd_index(opd.slug)}" for opd in opds}
+
+
+def _catalog_ref(catalog_dir: Path, slug: str, config_dir: Path | None) -> str:
+    path = catalog_path(catalog_dir, slug)
+    if config_dir is None:
+        return str(path.resolve())
+    return Path(os.path.relpath(path.resolve(), Path(config_dir).resolve())).as_posix()
+
+
+def _connector(plan: OpdPlan, url: str, catalog_dir: Path, config_dir: Path | None) -> dict[str, Any]:
+    if plan.dialect is Dialect.FILES:
+        return {
+            "kind": "files",
+            "catalog": _catalog_ref(catalog_dir, plan.slug, config_dir),
+            "files_base_url": url,
+        }
+    block = rest_connector_block(plan.dialect, url)
+    if plan.auth:
+        auth = {"type": "api_key", "token_env": SIM_TOKEN_ENV, "header": SIM_TOKEN_HEADER}
+        # After base_url, where a reader looks for it.
+        block = {"kind": block.pop("kind"), "base_url": block.pop("base_url"), "auth": auth, **block}
+    return block
+
+
+def render_gateway_config(
+    endpoints: Mapping[str, str],
+    *,
+    catalog_dir: Path,
+    opds: list[str] | None = None,
+    federation: Mapping[str, Any] | None = None,
+    dialects: Mapping[str, Dialect | str] | None = None,
+    auth: Iterable[str] | None = None,
+    config_dir: Path | None = None,
+    title: str = TITLE,
+) -> dict[str, Any]:
+    """A config dict for ``gateway.config.parse_config`` over the simulated OPDs at ``endpoints``.
+
+    ``endpoints`` maps slugs to base URLs (``Fleet.endpoints``); ``opds``
+    narrows them. Catalogs of ``files`` OPDs are expected in ``catalog_dir``
+    (see :func:`simulator.catalogs.write_catalogs`); their paths are written
+    relative to ``config_dir`` when given (for a config file kept there),
+    else absolute. ``dialects`` and ``auth`` must match the fleet's (the
+    defaults do). PPID Utama is ``diskominfo``, or the first OPD when the
+    fleet has no diskominfo. Clients need ``PPID_SIM_TOKEN=simulator-token``
+    in the environment for the OPDs with an API key.
+    """
+    slugs = list(opds) if opds is not None else list(endpoints)
+    missing = [slug for slug in slugs if slug not in endpoints]
+    if missing:
+        raise ValueError(f"no endpoint for {', '.join(missing)}; endpoints has {', '.join(endpoints)}")
+    plans = make_plan(slugs, dialects=dialects, auth=auth)
+    if not plans:
+        raise ValueError("a gateway config needs at least one OPD")
+    entries = []
+    for plan in plans:
+        opd = plan.opd
+        contact = plan.seed().profile.contact
+        entries.append(
+            {
+                "slug": opd.slug,
+                "name": opd.name,
+                "short_name": opd.short_name,
+                "kind": opd.kind,
+                "website": opd.website,
+                "ppid_contact": contact.model_dump(exclude_none=True) if contact else None,
+                "connector": _connector(plan, endpoints[opd.slug], Path(catalog_dir), config_dir),
+            }
+        )
+    slug_set = {plan.slug for plan in plans}
+    config: dict[str, Any] = {
+        "title": title,
+        "ppid_utama": "diskominfo" if "diskominfo" in slug_set else plans[0].slug,
+    }
+    if federation is not None:
+        config["federation"] = dict(federation)
+    config["cache"] = {"url": "memory://"}
+    config["opds"] = entries
+    return config
+
+
+class _Dumper(yaml.SafeDumper):
+    """Writes shared sub-dicts out in full: anchors and aliases would only puzzle a reader."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def render_config_yaml(config: Mapping[str, Any], *, base_port: int | None = None) -> str:
+    """``config`` as YAML with a header on how to run it (for the fixed-port fleet when ``base_port``)."""
+    keyed = [opd["slug"] for opd in config["opds"] if "auth" in opd["connector"]]
+    lines = ["# The Banten OPDs as `python -m simulator` simulates them."]
+    if base_port is not None:
+        last = base_port + len(load_opds()) - 1
+        lines += [
+            "#",
+            "# To run by hand, in two terminals:",
+            f"#   python -m simulator serve-fleet --base-port {base_port}   "
+            f"# OPDs on ports {base_port}-{last}, control API on {base_port - 1}",
+            f"#   {SIM_TOKEN_ENV}=simulator-token ppid-gateway serve --config examples/banten.yaml",
+            "#",
+            "# Generated by:",
+            f"#   python -m simulator config --base-port {base_port} --catalog-dir examples/catalogs \\",
+            "#       --output examples/banten.yaml",
+            "# tests/simulator/test_examples.py fails when this file or a catalog is stale.",
+        ]
+    if keyed:
+        lines += [f"# {', '.join(keyed)} want an API key: the gateway reads it from {SIM_TOKEN_ENV}."]
+    body = yaml.dump(dict(config), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=110)
+    return "\n".join(lines) + "\n" + body

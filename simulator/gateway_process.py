@@ -1,0 +1,140 @@
+"""A gateway in a process of its own, for integration tests and benchmarks.
+
+Started as ``python -m gateway.cli serve --port 0``: the port is read back
+from uvicorn's start-up line and readiness from ``/readyz`` — never a fixed
+port, never a sleep.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from types import TracebackType
+
+import httpx
+
+_LISTENING = re.compile(r"Uvicorn running on (http://\S+)")
+
+
+class GatewayProcessError(RuntimeError):
+    """The gateway process did not start; the message carries its output."""
+
+
+class GatewayProcess:
+    """``ppid-gateway serve`` on a free port of 127.0.0.1, stopped on exit even on failure."""
+
+    def __init__(
+        self,
+        config: Path,
+        *,
+        env: Mapping[str, str] | None = None,
+        start_timeout_s: float = 30.0,
+        workers: int = 1,
+    ) -> None:
+        self.config = config
+        self.env = dict(env or {})
+        self.start_timeout_s = start_timeout_s
+        self.workers = workers
+        self.url = ""
+        """``http://127.0.0.1:PORT`` once started."""
+        self.process: subprocess.Popen[str] | None = None
+        self._output: list[str] = []
+
+    @property
+    def graphql_url(self) -> str:
+        """The ``/graphql`` endpoint."""
+        return f"{self.url}/graphql"
+
+    @property
+    def pid(self) -> int:
+        """The process id (of the uvicorn parent when ``workers`` > 1)."""
+        assert self.process is not None
+        return self.process.pid
+
+    def output(self) -> str:
+        """Everything the process printed so far."""
+        return "".join(self._output)
+
+    def start(self) -> GatewayProcess:
+        """Start the process and return once ``/readyz`` answers 200."""
+        command = [
+            sys.executable,
+            "-m",
+            "gateway.cli",
+            "serve",
+            "--config",
+            str(self.config),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--log-level",
+            "info",
+            "--workers",
+            str(self.workers),
+        ]
+        self.process = subprocess.Popen(
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env={**os.environ, **self.env},
+        )
+        found = threading.Event()
+
+        def pump() -> None:
+            assert self.process is not None and self.process.stdout is not None
+            for line in self.process.stdout:
+                self._output.append(line)
+                match = _LISTENING.search(line)
+                if match and not self.url:
+                    self.url = match.group(1)
+                    found.set()
+
+        threading.Thread(target=pump, daemon=True).start()
+        deadline = time.monotonic() + self.start_timeout_s
+        try:
+            while not found.wait(0.05):
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    raise GatewayProcessError(f"the gateway did not start:\n{self.output()}")
+            self._await_ready(deadline)
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _await_ready(self, deadline: float) -> None:
+        with httpx.Client(timeout=2) as client:
+            while time.monotonic() < deadline:
+                try:
+                    if client.get(f"{self.url}/readyz").status_code == 200:
+                        return
+                except httpx.TransportError:
+                    pass
+                time.sleep(0.05)  # polling /readyz, not waiting blindly
+        raise GatewayProcessError(f"/readyz never answered 200:\n{self.output()}")
+
+    def stop(self) -> None:
+        """Stop the process: SIGTERM, then SIGKILL if it lingers."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+    def __enter__(self) -> GatewayProcess:
+        return self.start()
+
+    def __exit__(
+        self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()

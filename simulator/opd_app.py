@@ -1,0 +1,35 @@
+"""The ASGI app of one simulated OPD: its dialect's API, its files, and the fault middleware."""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.routing import BaseRoute
+
+from .dialects import api_routes
+from .faults import FaultMiddleware
+from .files_server import file_route
+from .knobs import KnobState
+from .plan import OpdPlan
+from .stats import RequestStats
+
+__all__ = ["opd_app"]
+
+
+def opd_app(plan: OpdPlan, *, knobs: KnobState, stats: RequestStats) -> Starlette:
+    """The portal of ``plan.opd`` as it speaks ``plan.dialect``."""
+    seed = plan.seed()
+    routes: list[BaseRoute] = [*api_routes(plan.dialect, seed), file_route(seed)]
+    return Starlette(
+        routes=routes,
+        middleware=[
+            Middleware(
+                FaultMiddleware,
+                slug=plan.slug,
+                routes=routes,
+                knobs=knobs,
+                stats=stats,
+                auth=plan.auth,
+            )
+        ],
+    )

@@ -1,0 +1,148 @@
+"""Who speaks what: each OPD's dialect and whether it wants an API key.
+
+The serving process, the fleet and the gateway-config renderer all derive
+their picture from :func:`make_plan`, so a config always describes the API
+the simulator actually serves.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+
+from .directory import OpdInfo, load_opds, opd_index, resolve_slugs
+from .seed import IdStyle, OpdSeed, seed_opd
+
+__all__ = [
+    "SIM_TOKEN",
+    "SIM_TOKEN_ENV",
+    "SIM_TOKEN_HEADER",
+    "Dialect",
+    "OpdPlan",
+    "default_auth",
+    "default_dialects",
+    "make_plan",
+]
+
+SIM_TOKEN_ENV = "PPID_SIM_TOKEN"
+"""The environment variable the gateway reads the simulator's API key from."""
+SIM_TOKEN = "simulator-token"
+"""The API key every simulated OPD with ``auth`` accepts (fixed: it protects nothing real)."""
+SIM_TOKEN_HEADER = "X-API-Key"
+"""The header that carries it (the ``api_key`` default of ``connectors.rest``)."""
+
+
+class Dialect(enum.Enum):
+    """The protocol one simulated OPD portal speaks."""
+
+    LARAVEL = "laravel"
+    """A custom Laravel API: page-numbered, Indonesian flat fields, filters and sort upstream."""
+    DRF = "drf"
+    """A Django REST Framework DMS: limit/offset, nested English fields."""
+    EXPORT = "export"
+    """A static JSON export: fixed pages linked by a ``Link`` header, nothing filtered upstream."""
+    FILES = "files"
+    """No data API at all: only files, described to the gateway by a catalog file."""
+
+    @property
+    def is_rest(self) -> bool:
+        """True when the gateway reads this OPD through the generic ``rest`` connector."""
+        return self is not Dialect.FILES
+
+
+# The fleet's mix: mostly custom APIs, some DMSs, and a tail of OPDs with
+# little more than a file server, as on the real province portals.
+_MIX = ((Dialect.LARAVEL, 15), (Dialect.DRF, 12), (Dialect.EXPORT, 8), (Dialect.FILES, 8))
+# Chosen once so that the OPDs the docs use as examples speak the dialect the
+# docs say (dinkes laravel, bappeda drf, dishub export, dpk files).
+_SALT = "dialect-27"
+
+
+@cache
+def default_dialects() -> dict[str, Dialect]:
+    """The dialect of every OPD when nothing is configured: 15 laravel, 12 drf, 8 export, 8 files.
+
+    OPDs are ranked by a hash of their slug, so the assignment is spread over
+    every kind of agency and never changes between runs or Python versions.
+    """
+    ranked = sorted(load_opds(), key=lambda opd: hashlib.sha256(f"{_SALT}:{opd.slug}".encode()).hexdigest())
+    dialects: dict[str, Dialect] = {}
+    start = 0
+    for dialect, count in _MIX:
+        for opd in ranked[start : start + count]:
+            dialects[opd.slug] = dialect
+        start += count
+    for opd in ranked[start:]:  # a longer directory than the mix: the rest speak laravel
+        dialects[opd.slug] = Dialect.LARAVEL
+    return dict(sorted(dialects.items(), key=lambda item: opd_index(item[0])))
+
+
+@cache
+def default_auth() -> frozenset[str]:
+    """The OPDs that check an API key by default: the first laravel and the first drf OPD."""
+    chosen: list[str] = []
+    for dialect in (Dialect.LARAVEL, Dialect.DRF):
+        chosen.append(next(slug for slug, d in default_dialects().items() if d is dialect))
+    return frozenset(chosen)
+
+
+@dataclass(frozen=True, slots=True)
+class OpdPlan:
+    """How one OPD is simulated."""
+
+    opd: OpdInfo
+    """The agency."""
+    dialect: Dialect
+    """The protocol its portal speaks."""
+    auth: bool
+    """Whether its API answers only with ``X-API-Key: simulator-token``."""
+
+    @property
+    def slug(self) -> str:
+        """The OPD's slug."""
+        return self.opd.slug
+
+    @property
+    def id_style(self) -> IdStyle:
+        """The local ids its system mints: numbers (laravel), UUIDs (drf), slugs (export).
+
+        A ``files`` OPD keeps whatever its spreadsheet used: numbers or slugs, by OPD.
+        """
+        if self.dialect is Dialect.LARAVEL:
+            return IdStyle.NUMERIC
+        if self.dialect is Dialect.DRF:
+            return IdStyle.UUID
+        if self.dialect is Dialect.EXPORT:
+            return IdStyle.SLUG
+        return IdStyle.NUMERIC if hashlib.sha256(self.slug.encode()).digest()[0] % 2 else IdStyle.SLUG
+
+    def seed(self) -> OpdSeed:
+        """The OPD's portal content (cached per process)."""
+        return seed_opd(self.opd, self.id_style)
+
+
+def make_plan(
+    slugs: str | Iterable[str] | None = None,
+    *,
+    dialects: Mapping[str, Dialect | str] | None = None,
+    auth: Iterable[str] | None = None,
+) -> list[OpdPlan]:
+    """The plan of the OPDs named by ``slugs`` (default: all), in directory order.
+
+    ``dialects`` overrides the default dialect of some OPDs; ``auth`` replaces
+    the set of OPDs that check an API key (default :func:`default_auth`). Only
+    a ``rest`` dialect can check a key: the ``files`` OPDs serve public files.
+    """
+    opds = resolve_slugs(slugs if slugs is None or isinstance(slugs, str) else list(slugs))
+    overrides = {slug: Dialect(value) for slug, value in (dialects or {}).items()}
+    for slug in overrides:
+        opd_index(slug)
+    keyed = default_auth() if auth is None else frozenset(auth)
+    plan = []
+    for opd in opds:
+        dialect = overrides.get(opd.slug, default_dialects()[opd.slug])
+        plan.append(OpdPlan(opd=opd, dialect=dialect, auth=dialect.is_rest and opd.slug in keyed))
+    return plan
