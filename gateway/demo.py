@@ -8,6 +8,7 @@ defaults. Ctrl-C stops the gateway, then every simulator process.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import tempfile
 from dataclasses import dataclass, field
@@ -87,7 +88,9 @@ def run_demo(options: DemoOptions, console: Console) -> int:
         server = uvicorn.Server(
             uvicorn.Config(create_app(config), host=options.host, port=options.port, log_level="warning")
         )
-        asyncio.run(_serve(server, console, config_path, len(slugs), options.faults))
+        # uvicorn re-raises the Ctrl-C it handled; the fleet still has to be stopped.
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(_serve(server, console, config_path, len(slugs), options.faults))
     console.print("Stopped the gateway and every simulated OPD.")
     return 0
 
@@ -108,8 +111,10 @@ async def _serve(
     total = (answer.get("data") or {}).get("documents", {}).get("totalCount", 0)
     upstreams = answer.get("extensions", {}).get("upstreams", [])
     up = sum(1 for entry in upstreams if entry["status"] in ("OK", "CACHED", "STALE"))
-    console.print(f"\n[bold]ppid-gateway demo[/] — GraphiQL: [link={url}]{url}[/]")
-    console.print(f"{up} of {opd_count} OPDs up, {total} documents available; config: {config_path}")
+    console.print(f"\n[bold]ppid-gateway demo[/] — GraphiQL: [link={url}]{url}[/]", soft_wrap=True)
+    console.print(
+        f"{up} of {opd_count} OPDs up, {total} documents available; config: {config_path}", soft_wrap=True
+    )
     if faults:
         console.print("Misbehaving on purpose: " + ", ".join(f"{s}={f}" for s, f in sorted(faults.items())))
     console.print("Press Ctrl-C to stop.")

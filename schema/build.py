@@ -9,6 +9,7 @@ from graphql import GraphQLError
 from strawberry.extensions import MaxAliasesLimiter, ParserCache, QueryDepthLimiter, ValidationCache
 from strawberry.types import ExecutionContext
 
+from .errors import label_request_error
 from .extensions import UpstreamReport
 from .queries import Query
 
@@ -24,7 +25,8 @@ class GatewaySchema(strawberry.Schema):
     ) -> None:
         # Strawberry's default logs every error with a traceback, client mistakes
         # included; `schema.errors.shape_error` logs the unexpected ones instead.
-        return None
+        for error in errors:
+            label_request_error(error)
 
 
 def build_schema(**overrides: Any) -> strawberry.Schema:

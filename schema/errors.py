@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from graphql import GraphQLError
+from graphql import GraphQLError, GraphQLSyntaxError
 
 from gateway.federation import BadUserInput
 
@@ -23,6 +23,18 @@ logger = logging.getLogger("ppid_gateway.schema")
 BAD_USER_INPUT = "BAD_USER_INPUT"
 INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
 GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
+GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
+
+
+def label_request_error(error: GraphQLError) -> None:
+    """Give a syntax or validation error (found before execution) its code, in place.
+
+    Such errors reach the client without passing through the operation's
+    extensions, so the code is set on the error object itself.
+    """
+    if error.original_error is None and error.path is None and "code" not in (error.extensions or {}):
+        code = GRAPHQL_PARSE_FAILED if isinstance(error, GraphQLSyntaxError) else GRAPHQL_VALIDATION_FAILED
+        error.extensions = {**(error.extensions or {}), "code": code}
 
 
 def bad_user_input(message: str, argument: str) -> GraphQLError:
@@ -50,7 +62,10 @@ def shape_error(error: GraphQLError) -> GraphQLError:
         return error
     original = error.original_error
     if original is None:
-        code = GRAPHQL_VALIDATION_FAILED if error.path is None else BAD_USER_INPUT
+        if error.path is None:
+            label_request_error(error)
+            return error
+        code = BAD_USER_INPUT  # an argument value graphql-core itself refused while executing
         return GraphQLError(
             error.message,
             nodes=error.nodes,

@@ -45,6 +45,7 @@ class GatewayProcess:
         """``http://127.0.0.1:PORT`` once started."""
         self.process: subprocess.Popen[str] | None = None
         self._output: list[str] = []
+        self._pump: threading.Thread | None = None
 
     @property
     def graphql_url(self) -> str:
@@ -97,7 +98,8 @@ class GatewayProcess:
                     self.url = match.group(1)
                     found.set()
 
-        threading.Thread(target=pump, daemon=True).start()
+        self._pump = threading.Thread(target=pump, daemon=True)
+        self._pump.start()
         deadline = time.monotonic() + self.start_timeout_s
         try:
             while not found.wait(0.05):
@@ -121,15 +123,20 @@ class GatewayProcess:
         raise GatewayProcessError(f"/readyz never answered 200:\n{self.output()}")
 
     def stop(self) -> None:
-        """Stop the process: SIGTERM, then SIGKILL if it lingers."""
-        if self.process is None or self.process.poll() is not None:
+        """Stop the process: SIGTERM, then SIGKILL if it lingers; then close its output pipe."""
+        if self.process is None:
             return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        if self._pump is not None:
+            self._pump.join(timeout=5)  # the pipe ends with the process
+        if self.process.stdout is not None:
+            self.process.stdout.close()
 
     def __enter__(self) -> GatewayProcess:
         return self.start()

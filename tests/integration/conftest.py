@@ -1,0 +1,58 @@
+"""The whole product over real sockets: the simulated fleet in its own processes,
+the gateway in another, and HTTP between them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import yaml
+
+from simulator import Fleet
+from simulator.gateway_process import GatewayProcess
+
+pytestmark = pytest.mark.integration
+
+# Short enough that a hanging OPD costs a test about a second, long enough
+# that a healthy OPD on a busy two-core machine never trips it.
+FAST_FEDERATION = {"opd_timeout_s": 1.5, "deadline_s": 3.0, "circuit": {"failure_threshold": 50}}
+
+
+@pytest.fixture(scope="session")
+def fleet() -> Iterator[Fleet]:
+    """All 43 simulated Banten OPDs, in three processes."""
+    with Fleet(processes=3) as running:
+        yield running
+
+
+def write_config(fleet: Fleet, directory: Path, federation: dict[str, Any]) -> Path:
+    """The gateway config for ``fleet``, written to ``directory``."""
+    config = fleet.gateway_config(directory / "catalogs", federation=federation, config_dir=directory)
+    path = directory / "gateway.yaml"
+    path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def gateway(fleet: Fleet, tmp_path_factory: pytest.TempPathFactory) -> Iterator[GatewayProcess]:
+    """One gateway process over the whole fleet, shared by the tests that leave the fleet healthy."""
+    path = write_config(fleet, tmp_path_factory.mktemp("gateway"), FAST_FEDERATION)
+    with GatewayProcess(path, env=fleet.environment()) as process:
+        yield process
+
+
+@pytest.fixture
+def client(gateway: GatewayProcess) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=gateway.url, timeout=30) as http:
+        yield http
+
+
+def graphql(client: httpx.Client, query: str, **variables: Any) -> dict[str, Any]:
+    """POST one operation and return the decoded response (asserting it is HTTP 200 JSON)."""
+    response = client.post("/graphql", json={"query": query, "variables": variables})
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
