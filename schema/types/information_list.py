@@ -106,11 +106,6 @@ class InformationListConnection:
                 InformationListEdge(cursor=edge.cursor, node=InformationListEntry(source=edge.node))
                 for edge in page.edges
             ],
-            page_info=PageInfo(
-                has_next_page=page.has_next_page,
-                has_previous_page=after is not None,
-                start_cursor=page.start_cursor,
-                end_cursor=page.end_cursor,
-            ),
+            page_info=PageInfo.of(page, after=after),
             total_count=page.total_count,
         )
