@@ -7,7 +7,6 @@ import logging
 import os
 from collections.abc import AsyncIterator
 
-import httpx
 from starlette.applications import Starlette
 from starlette.routing import Route
 
@@ -17,25 +16,12 @@ from . import __version__
 from .config import GatewayConfig, load_config
 from .federation import Federation
 from .health import healthz, readyz
+from .upstream_http import UpstreamClients
 
 logger = logging.getLogger("ppid_gateway")
 
 CONFIG_ENV = "PPID_GATEWAY_CONFIG"
 """The variable naming the config file for ``create_app_from_env`` (``serve --workers``)."""
-
-
-def upstream_client(config: GatewayConfig) -> httpx.AsyncClient:
-    """The HTTP client every connector shares: pooled, with the per-OPD timeout as its default."""
-    federation = config.federation
-    return httpx.AsyncClient(
-        timeout=httpx.Timeout(federation.opd_timeout_s),
-        limits=httpx.Limits(
-            max_connections=federation.max_connections,
-            max_keepalive_connections=federation.max_connections,
-        ),
-        headers={"User-Agent": f"ppid-gateway/{__version__}"},
-        follow_redirects=True,
-    )
 
 
 def create_app(config: GatewayConfig) -> Starlette:
@@ -48,8 +34,8 @@ def create_app(config: GatewayConfig) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        async with upstream_client(config) as http:
-            federation = Federation(config, http)
+        async with UpstreamClients(config.federation) as clients:
+            federation = Federation(config, clients.for_opd)
             app.state.federation = federation
             app.state.config = config
             logger.info("ppid-gateway %s ready: %d OPDs", __version__, len(federation.opds()))

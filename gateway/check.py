@@ -13,9 +13,9 @@ from rich.table import Table
 
 from connectors import Capability, Connector, ConnectorError
 
-from .app import upstream_client
 from .config import ConfigError, GatewayConfig, load_config
 from .federation import Federation
+from .upstream_http import UpstreamClients
 
 EXIT_OK = 0
 EXIT_UNREACHABLE = 1
@@ -69,8 +69,8 @@ def run_check(path: Path, console: Console) -> int:
 
 
 async def _probe_all(config: GatewayConfig, console: Console) -> list[ProbeResult]:
-    async with upstream_client(config) as http:
-        federation = Federation(config, http)
+    async with UpstreamClients(config.federation) as clients:
+        federation = Federation(config, clients.for_opd)
         try:
             limit = asyncio.Semaphore(config.federation.concurrency)
             with Progress(

@@ -127,8 +127,8 @@ class FederationConfig(_Strict):
     """The longest one operation waits for all OPDs together."""
     concurrency: int = Field(default=32, ge=1, le=1024)
     """How many upstream calls one operation makes at once."""
-    max_connections: int = Field(default=256, ge=1, le=10_000)
-    """The connection pool size of the HTTP client shared by every connector."""
+    max_connections_per_opd: int = Field(default=16, ge=1, le=1024)
+    """The connection pool size towards one OPD (each OPD has a pool of its own)."""
     circuit: CircuitConfig = CircuitConfig()
     """The circuit breaker."""
 

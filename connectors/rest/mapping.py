@@ -91,13 +91,15 @@ def _optional(item: Any, path: str | None, where: str) -> Any:
     return value
 
 
-def _id(value: Any, field: str) -> Any:
+def _id(value: Any, where: str, path: str) -> Any:
     # JSON ids are often numbers; ours are strings. Anything else is left for pydantic to refuse.
+    # The field name is rendered only on error: this runs for every record read.
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     if isinstance(value, str):
         return value
-    raise UpstreamBadResponse(f"expected a string or a number, got {json_type(value)}", field=field)
+    message = f"expected a string or a number, got {json_type(value)}"
+    raise UpstreamBadResponse(message, field=join_path(where, path))
 
 
 class _Reader:
@@ -105,12 +107,16 @@ class _Reader:
         # "Under base_url": a relative URL continues base_url's path rather than replacing its last segment.
         self.base_url = base_url if base_url.endswith("/") else base_url + "/"
 
-    def url(self, value: Any, field: str) -> str | None:
+    def url(self, value: Any, where: str, path: str) -> str | None:
         if value is None:
             return None
         if not isinstance(value, str):
-            raise UpstreamBadResponse(f"expected a URL string, got {json_type(value)}", field=field)
-        return urljoin(self.base_url, value.strip())
+            message = f"expected a URL string, got {json_type(value)}"
+            raise UpstreamBadResponse(message, field=join_path(where, path))
+        text = value.strip()
+        if text.startswith(("https://", "http://")):
+            return text  # already absolute: skip urljoin, the costliest step of reading a record
+        return urljoin(self.base_url, text)
 
 
 class DocumentReader(_Reader):
@@ -134,7 +140,7 @@ class DocumentReader(_Reader):
         item = _as_object(item, where)
         f = self.fields
         data: dict[str, Any] = {
-            "local_id": _id(require_path(item, f.id, where=where), join_path(where, f.id)),
+            "local_id": _id(require_path(item, f.id, where=where), where, f.id),
             "title": require_path(item, f.title, where=where),
             "category": self.categories.parse(
                 require_path(item, f.category, where=where), field=join_path(where, f.category)
@@ -146,7 +152,7 @@ class DocumentReader(_Reader):
                 data[name] = value
         for name in ("file_url", "source_url"):
             path = getattr(f, name)
-            value = self.url(_optional(item, path, where), join_path(where, path or ""))
+            value = self.url(_optional(item, path, where), where, path or "")
             if value is not None:
                 data[name] = value
         ground = _optional(item, f.exemption_ground, where)
@@ -187,7 +193,7 @@ class InformationListReader(_Reader):
         item = _as_object(item, where)
         f = self.fields
         data: dict[str, Any] = {
-            "local_id": _id(require_path(item, f.id, where=where), join_path(where, f.id)),
+            "local_id": _id(require_path(item, f.id, where=where), where, f.id),
             "title": require_path(item, f.title, where=where),
             "category": self.categories.parse(
                 require_path(item, f.category, where=where), field=join_path(where, f.category)
@@ -201,7 +207,7 @@ class InformationListReader(_Reader):
             path = getattr(f, name)
             value = _optional(item, path, where)
             if value is not None:
-                data[key] = _id(value, join_path(where, path))
+                data[key] = _id(value, where, path)
         formats = _optional(item, f.formats, where)
         if isinstance(formats, str):
             formats = [part.strip() for part in formats.split(",") if part.strip()]
@@ -245,7 +251,7 @@ class ProfileReader(_Reader):
             if name in self._CONTACT:
                 contact[self._CONTACT[name]] = value
             elif name == "structure_url":
-                data[name] = self.url(value, join_path(where, path))
+                data[name] = self.url(value, where, path)
             else:
                 data[name] = value
             sources[name] = path
@@ -282,7 +288,7 @@ class ProfileReader(_Reader):
                 path = getattr(menu, name)
                 value = _optional(entry, path, at)
                 if value is not None:
-                    data[name] = self.url(value, join_path(at, path)) if name == "url" else value
+                    data[name] = self.url(value, at, path) if name == "url" else value
                     sources[name] = path
             sections[kind] = build_record(MenuSection, data, where=at, sources=sources, origin=origin)
         return tuple(sections.values())

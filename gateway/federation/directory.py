@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import httpx
 
 from connectors import WIB, Connector, OpdRef
 from gateway.config import FederationConfig, GatewayConfig, OpdConfig
 
-__all__ = ["build_connectors", "directory_config", "today_in_banten"]
+__all__ = ["HttpClients", "build_connectors", "directory_config", "today_in_banten"]
+
+HttpClients = httpx.AsyncClient | Callable[[str], httpx.AsyncClient]
+"""One HTTP client shared by every connector, or a function giving each OPD (by slug) its own."""
 
 
 def today_in_banten() -> dt.date:
@@ -20,11 +23,14 @@ def today_in_banten() -> dt.date:
 
 def build_connectors(
     opds: Sequence[OpdConfig],
-    http: httpx.AsyncClient,
+    http: HttpClients,
     given: Mapping[str, Connector] | None,
     on: dt.date,
 ) -> dict[str, Connector]:
-    """One connector per OPD active ``on``: from ``given`` when it has one, else from the config."""
+    """One connector per OPD active ``on``: from ``given`` when it has one, else from the config.
+
+    ``http`` is one client for every OPD, or a function giving each OPD's own client.
+    """
     known = {opd.slug for opd in opds}
     stray = sorted(set(given or ()) - known)
     if stray:
@@ -38,7 +44,8 @@ def build_connectors(
             continue
         resolved = opd.resolved_connector
         ref = OpdRef(slug=opd.slug, name=opd.name, website=str(opd.website) if opd.website else None)
-        connectors[opd.slug] = resolved.cls(ref, resolved.settings, http)
+        client = http(opd.slug) if callable(http) else http
+        connectors[opd.slug] = resolved.cls(ref, resolved.settings, client)
     return connectors
 
 

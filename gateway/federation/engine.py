@@ -24,7 +24,7 @@ from gateway.config import FederationConfig, GatewayConfig, OpdConfig
 from .circuit import CircuitBreaker, Clock
 from .connection import Slice
 from .cursor import CursorCodec
-from .directory import build_connectors, directory_config, today_in_banten
+from .directory import HttpClients, build_connectors, directory_config, today_in_banten
 from .documents import document_slice
 from .errors import BadUserInput, UpstreamFailure
 from .fanout import Fanout
@@ -52,7 +52,7 @@ class Federation:
     def __init__(
         self,
         config: GatewayConfig,
-        http: httpx.AsyncClient,
+        http: HttpClients,
         *,
         connectors: Mapping[str, Connector] | None = None,
         clock: Clock = time.monotonic,
