@@ -8,6 +8,9 @@ import os
 from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.routing import Route
 
 from schema import GraphQLView, build_schema
@@ -44,7 +47,21 @@ def create_app(config: GatewayConfig) -> Starlette:
             finally:
                 await federation.aclose()
 
+    # CORS outermost, so that a browser's preflight is answered before anything else.
+    middleware: list[Middleware] = []
+    if config.server.cors_origins:
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=list(config.server.cors_origins),
+                allow_methods=["GET", "POST"],
+                allow_headers=["content-type", "authorization", "x-api-key"],
+                max_age=3600,
+            )
+        )
+    middleware.append(Middleware(GZipMiddleware, minimum_size=config.server.gzip_min_bytes))
     return Starlette(
+        middleware=middleware,
         routes=[
             Route("/graphql", GraphQLView(schema), methods=["GET", "POST"]),
             Route("/healthz", healthz, methods=["GET"]),

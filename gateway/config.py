@@ -31,6 +31,7 @@ __all__ = [
     "GatewayConfig",
     "OpdConfig",
     "ResolvedConnector",
+    "ServerConfig",
     "load_config",
     "parse_config",
 ]
@@ -153,6 +154,15 @@ class CacheConfig(_Strict):
     """Reuse periods."""
 
 
+class ServerConfig(_Strict):
+    """How the gateway's HTTP endpoint treats browsers and slow networks."""
+
+    cors_origins: tuple[str, ...] = ()
+    """Web origins allowed to call ``/graphql`` from a browser (``https://ppid.bantenprov.go.id``); ``*`` for any."""
+    gzip_min_bytes: int = Field(default=1000, ge=0)
+    """Responses at least this large are gzip-compressed for clients that accept it."""
+
+
 class GatewayConfig(_Strict):
     """The whole configuration file."""
 
@@ -160,6 +170,7 @@ class GatewayConfig(_Strict):
     """Shown in GraphiQL and the demo banner."""
     ppid_utama: str = Field(default="diskominfo", pattern=SLUG_PATTERN)
     """The slug of the OPD that hosts PPID Utama."""
+    server: ServerConfig = ServerConfig()
     federation: FederationConfig = FederationConfig()
     cache: CacheConfig = CacheConfig()
     opds: tuple[OpdConfig, ...] = Field(min_length=1)
