@@ -158,7 +158,7 @@ class ServerConfig(_Strict):
     """How the gateway's HTTP endpoint treats browsers and slow networks."""
 
     cors_origins: tuple[str, ...] = ()
-    """Web origins allowed to call ``/graphql`` from a browser (``https://ppid.bantenprov.go.id``); ``*`` for any."""
+    """Web origins allowed to call ``/graphql`` from a browser; ``*`` for any."""
     gzip_min_bytes: int = Field(default=1000, ge=0)
     """Responses at least this large are gzip-compressed for clients that accept it."""
 

@@ -23,6 +23,7 @@ __all__ = [
     "Dialect",
     "OpdPlan",
     "default_auth",
+    "default_dialect",
     "default_dialects",
     "make_plan",
 ]
@@ -80,6 +81,25 @@ def default_dialects() -> dict[str, Dialect]:
     return dict(sorted(dialects.items(), key=lambda item: opd_index(item[0])))
 
 
+def default_dialect(slug: str) -> Dialect:
+    """The dialect of ``slug`` when nothing is configured: :func:`default_dialects` for a real OPD.
+
+    A generated OPD (``opd-044``) draws its dialect from a hash of its slug
+    with the weights of the real mix, so a large generated fleet speaks
+    about the same mix as the real one.
+    """
+    real = default_dialects()
+    if slug in real:
+        return real[slug]
+    opd_index(slug)  # an unknown slug raises here
+    draw = int(hashlib.sha256(f"{_SALT}:{slug}".encode()).hexdigest(), 16) % sum(n for _, n in _MIX)
+    for dialect, count in _MIX:
+        if draw < count:
+            return dialect
+        draw -= count
+    raise AssertionError("unreachable: the draw is below the sum of the mix")
+
+
 @cache
 def default_auth() -> frozenset[str]:
     """The OPDs that check an API key by default: the first laravel and the first drf OPD."""
@@ -130,7 +150,9 @@ def make_plan(
     dialects: Mapping[str, Dialect | str] | None = None,
     auth: Iterable[str] | None = None,
 ) -> list[OpdPlan]:
-    """The plan of the OPDs named by ``slugs`` (default: all), in directory order.
+    """The plan of the OPDs named by ``slugs`` (default: the 43 real ones), in directory order.
+
+    Generated OPDs (``opd-044``, see :func:`simulator.directory.load_opds`) are planned like real ones.
 
     ``dialects`` overrides the default dialect of some OPDs; ``auth`` replaces
     the set of OPDs that check an API key (default :func:`default_auth`). Only
@@ -143,6 +165,6 @@ def make_plan(
     keyed = default_auth() if auth is None else frozenset(auth)
     plan = []
     for opd in opds:
-        dialect = overrides.get(opd.slug, default_dialects()[opd.slug])
+        dialect = overrides[opd.slug] if opd.slug in overrides else default_dialect(opd.slug)
         plan.append(OpdPlan(opd=opd, dialect=dialect, auth=dialect.is_rest and opd.slug in keyed))
     return plan
