@@ -31,6 +31,7 @@ __all__ = [
     "fetch_json",
     "fetch_optional_json",
     "read_json",
+    "send",
     "translate_http_errors",
 ]
 
@@ -108,11 +109,28 @@ def read_json(response: httpx.Response, what: str) -> Any:
         raise UpstreamBadResponse(f"{what}: the body is not JSON ({content_type})") from exc
 
 
+async def send(http: httpx.AsyncClient, request: httpx.Request) -> httpx.Response:
+    """Send ``request``; a GET that met a pooled connection the server had just closed is sent once more.
+
+    A server may close an idle keep-alive connection at the moment the pool
+    reuses it; the request then fails without having reached the server
+    (``RemoteProtocolError``). Resending is safe for a GET, and it is what
+    browsers do. Errors are left untranslated: call inside
+    :func:`translate_http_errors`.
+    """
+    try:
+        return await http.send(request)
+    except httpx.RemoteProtocolError:
+        if request.method != "GET":
+            raise
+        return await http.send(request)
+
+
 async def fetch_json(http: httpx.AsyncClient, request: httpx.Request) -> JsonResponse:
     """Send ``request`` and return its JSON body; any failure is a connector error."""
     what = describe_request(request)
     with translate_http_errors(what):
-        response = await http.send(request)
+        response = await send(http, request)
     check_status(response, what)
     return JsonResponse(read_json(response, what), response)
 
@@ -121,7 +139,7 @@ async def fetch_optional_json(http: httpx.AsyncClient, request: httpx.Request) -
     """Like :func:`fetch_json`, but ``None`` when the upstream answers 404 (an item that does not exist)."""
     what = describe_request(request)
     with translate_http_errors(what):
-        response = await http.send(request)
+        response = await send(http, request)
     if response.status_code == 404:
         return None
     check_status(response, what)

@@ -29,6 +29,9 @@ class UpstreamClients:
         self._limits = httpx.Limits(
             max_connections=federation.max_connections_per_opd,
             max_keepalive_connections=federation.max_connections_per_opd,
+            # Below the 5 s keep-alive timeout of uvicorn, Apache and many others,
+            # so the pool rarely reuses a connection the OPD is closing.
+            keepalive_expiry=4.0,
         )
         # One TLS context for every client: loading the CA bundle takes tens of
         # milliseconds, which per OPD would slow start-up with hundreds of OPDs.

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 from .connection import Edge, Slice
@@ -70,9 +70,9 @@ async def paginate(
         if source is not None and isinstance(position, Exhausted)
     )
     opd_of = {i: source.opd for i, source in enumerate(sources) if source is not None}
-    decorated = [
-        [(key(opd_of[i], item), i, k) for k, item in enumerate(run.items)] for i, run in runs.items()
-    ]
+    # Generators, so that the sort key is computed only for the items the
+    # merge looks at (about `first` of them), not for every item fetched.
+    decorated = [_keyed(key, opd_of[i], i, run.items) for i, run in runs.items()]
     now: list[Position] = list(positions)
     for i, run in runs.items():
         now[i] = run.position_after(0)
@@ -89,6 +89,13 @@ async def paginate(
         start_cursor=edges[0].cursor if edges else None,
         end_cursor=edges[-1].cursor if edges else None,
     )
+
+
+def _keyed(
+    key: Callable[[str, T], Any], opd: str, index: int, items: Sequence[T]
+) -> Iterator[tuple[Any, int, int]]:
+    for k, item in enumerate(items):
+        yield key(opd, item), index, k
 
 
 def _reader(
