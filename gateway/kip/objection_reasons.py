@@ -1,0 +1,144 @@
+"""Which objection reasons (UU KIP Pasal 35(1) a–g) a requester may file, and until when.
+
+A reason is open from the day it arises for 30 working days (Pasal 36(1)):
+
+- ``A`` (refused on a Pasal 17 exemption): when a refusal citing a ground is given;
+- ``D``, ``E``, ``F`` (answered other than as asked, not fulfilled, unreasonable
+  fees): as soon as any outcome is given — the requester is not made to
+  wait for the 17-day maximum;
+- ``C`` (no response): when the due date passes with no outcome; it arises at
+  the end of the due date, so its 30 days count from the day after, as a
+  request's 10 days count from the day after receipt;
+- ``G`` (delivered late): when an outcome is given after the due date;
+- ``B`` (periodic information not provided): always. It concerns what the
+  body publishes, not this request, so the request cannot date it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from connectors import ExemptionGround
+
+from .deadlines import OBJECTION_FILING_DAYS, objection_filing_deadline
+from .errors import RuleViolation
+from .lifecycle import OPEN_STATES, OUTCOMES
+from .vocabulary import ObjectionReason, RequestState
+from .working_days import WorkingCalendar
+
+__all__ = ["AvailableReason", "RequestFacts", "objection_reasons_available", "require_objection_reasons"]
+
+_R = ObjectionReason
+_DECISION_REASONS = (_R.D, _R.E, _R.F)
+_REASON_WORDS = {
+    _R.A: ("refused on an exemption of Pasal 17", "ditolak berdasarkan pengecualian Pasal 17"),
+    _R.B: ("periodic information not provided", "informasi berkala tidak disediakan"),
+    _R.C: ("the request was not responded to", "permohonan tidak ditanggapi"),
+    _R.D: ("responded to other than as requested", "ditanggapi tidak sebagaimana yang diminta"),
+    _R.E: ("the request was not fulfilled", "permohonan tidak dipenuhi"),
+    _R.F: ("unreasonable fees", "pengenaan biaya yang tidak wajar"),
+    _R.G: ("the information was delivered late", "informasi disampaikan melebihi jangka waktu"),
+}
+
+
+@dataclass(frozen=True)
+class RequestFacts:
+    """What the objection reasons of one information request depend on."""
+
+    state: RequestState
+    due_date: date
+    """The notice's due date, after the extension if there was one."""
+    answered_on: date | None = None
+    """The WIB date the outcome was given; required when ``state`` is an outcome."""
+    exemption_ground: ExemptionGround | None = None
+    """The Pasal 17 ground a refusal cited."""
+
+    def __post_init__(self) -> None:
+        if self.state in OUTCOMES and self.answered_on is None:
+            raise ValueError(f"a request in state {self.state.value} needs the date it was answered")
+
+
+@dataclass(frozen=True)
+class AvailableReason:
+    """A reason the requester may object on today, and its window."""
+
+    reason: ObjectionReason
+    arose: date | None
+    """The day the reason arose, not counted in its 30 working days; ``None`` for ``B``."""
+    filing_deadline: date | None
+    """The last day to file on this reason; ``None`` for ``B``."""
+
+
+def _arisen(facts: RequestFacts, today: date) -> dict[ObjectionReason, date | None]:
+    """The reasons that have arisen by ``today``, with the day each arose."""
+    arisen: dict[ObjectionReason, date | None] = {_R.B: None}
+    answered = facts.answered_on
+    if facts.state in OUTCOMES and answered is not None and answered <= today:
+        if facts.state is RequestState.REFUSED and facts.exemption_ground is not None:
+            arisen[_R.A] = answered
+        for reason in _DECISION_REASONS:
+            arisen[reason] = answered
+        if answered > facts.due_date:
+            arisen[_R.G] = answered
+    elif facts.state in OPEN_STATES and today > facts.due_date:
+        arisen[_R.C] = facts.due_date
+    return arisen
+
+
+def objection_reasons_available(
+    facts: RequestFacts, today: date, calendar: WorkingCalendar
+) -> tuple[AvailableReason, ...]:
+    """The reasons open on ``today`` (a WIB date), in letter order, with their deadlines."""
+    available = []
+    for reason, arose in sorted(_arisen(facts, today).items(), key=lambda item: item[0].value):
+        deadline = None if arose is None else objection_filing_deadline(calendar, arose)
+        if deadline is None or today <= deadline:
+            available.append(AvailableReason(reason, arose, deadline))
+    return tuple(available)
+
+
+def require_objection_reasons(
+    facts: RequestFacts, reasons: Iterable[ObjectionReason], today: date, calendar: WorkingCalendar
+) -> tuple[AvailableReason, ...]:
+    """The chosen ``reasons`` if every one is open today; else :class:`RuleViolation`.
+
+    The refusal names the first reason that is not open and says why: not
+    yet arisen, or its 30 working days are over.
+    """
+    chosen = sorted(set(reasons), key=lambda reason: reason.value)
+    if not chosen:
+        raise RuleViolation(
+            "an objection must give at least one reason",
+            message_id="keberatan wajib menyebutkan paling sedikit satu alasan",
+            rule="UU KIP Pasal 35(1)",
+            key="OBJECTION_WITHOUT_REASON",
+        )
+    open_now = {
+        available.reason: available for available in objection_reasons_available(facts, today, calendar)
+    }
+    arisen = _arisen(facts, today)
+    for reason in chosen:
+        if reason in open_now:
+            continue
+        words_en, words_id = _REASON_WORDS[reason]
+        arose = arisen.get(reason)
+        if arose is None:
+            raise RuleViolation(
+                f"reason {reason.value.lower()} ({words_en}) does not apply to this request now",
+                message_id=f"alasan huruf {reason.value.lower()} ({words_id}) tidak berlaku "
+                "untuk permohonan ini saat ini",
+                rule="UU KIP Pasal 35(1)",
+                key="OBJECTION_REASON_NOT_ARISEN",
+            )
+        deadline = objection_filing_deadline(calendar, arose).isoformat()
+        raise RuleViolation(
+            f"the {OBJECTION_FILING_DAYS} working days to object on reason {reason.value.lower()} "
+            f"({words_en}) ended on {deadline}",
+            message_id=f"batas {OBJECTION_FILING_DAYS} hari kerja untuk mengajukan keberatan dengan alasan "
+            f"huruf {reason.value.lower()} ({words_id}) berakhir pada {deadline}",
+            rule="UU KIP Pasal 36(1)",
+            key="OBJECTION_TOO_LATE",
+        )
+    return tuple(open_now[reason] for reason in chosen)
