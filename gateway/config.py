@@ -16,7 +16,16 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, PrivateAttr, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from connectors import Connector, UnknownConnectorKind, connector_class
 
@@ -27,6 +36,7 @@ __all__ = [
     "ConfigError",
     "ConfigProblem",
     "ContactConfig",
+    "DatabaseConfig",
     "FederationConfig",
     "GatewayConfig",
     "OpdConfig",
@@ -163,6 +173,45 @@ class ServerConfig(_Strict):
     """Responses at least this large are gzip-compressed for clients that accept it."""
 
 
+class DatabaseConfig(_Strict):
+    """Where the request ledger lives: a SQLite file (demo, fresh install) or PostgreSQL."""
+
+    url: str = "sqlite+aiosqlite:///ppid-gateway.db"
+    """``sqlite+aiosqlite:///path.db`` or ``postgresql+asyncpg://user:password@host:5432/db``
+    (``sqlite://`` and ``postgresql://`` get those drivers)."""
+    echo: bool = False
+    """Log every SQL statement (development only: statements carry encrypted personal data)."""
+    pool_size: int = Field(default=5, ge=1, le=100)
+    """Connections kept open per gateway process."""
+    max_overflow: int = Field(default=10, ge=0, le=100)
+    """Extra connections opened under load beyond ``pool_size``, closed when returned."""
+    pool_timeout_s: float = Field(default=30.0, gt=0, le=300)
+    """The longest a transaction waits for a free connection."""
+    connect_timeout_s: float = Field(default=5.0, gt=0, le=120)
+    """The longest opening one PostgreSQL connection may take."""
+    busy_timeout_s: float = Field(default=30.0, gt=0, le=300)
+    """SQLite: the longest a transaction waits for another process's write to finish."""
+
+    @field_validator("url")
+    @classmethod
+    def _supported_url(cls, url: str) -> str:
+        # Raised as a plain ValueError so the error message never repeats the URL (it may hold a password).
+        scheme, separator, rest = url.partition("://")
+        if not separator or scheme not in _DATABASE_SCHEMES:
+            raise ValueError(
+                "expected sqlite+aiosqlite:///path/to/ledger.db or postgresql+asyncpg://user@host:5432/db"
+            )
+        if scheme.startswith("sqlite") and rest.lstrip("/") in {"", ":memory:"}:
+            raise ValueError(
+                "an in-memory SQLite database is lost on exit and not shared between connections; "
+                "give a file path such as sqlite+aiosqlite:///ppid-gateway.db"
+            )
+        return url
+
+
+_DATABASE_SCHEMES = frozenset({"sqlite", "sqlite+aiosqlite", "postgresql", "postgresql+asyncpg"})
+
+
 class GatewayConfig(_Strict):
     """The whole configuration file."""
 
@@ -173,6 +222,7 @@ class GatewayConfig(_Strict):
     server: ServerConfig = ServerConfig()
     federation: FederationConfig = FederationConfig()
     cache: CacheConfig = CacheConfig()
+    database: DatabaseConfig = DatabaseConfig()
     opds: tuple[OpdConfig, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
