@@ -1,4 +1,4 @@
-"""The ``ppid-gateway`` command: demo, serve, check."""
+"""The ``ppid-gateway`` command: demo, serve, check, migrate."""
 
 from __future__ import annotations
 
@@ -72,6 +72,11 @@ def _parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="validate a config and probe every OPD")
     check.add_argument("--config", type=Path, required=True, help="the gateway's YAML config")
+
+    migrate = commands.add_parser("migrate", help="apply the request ledger's database migrations")
+    migrate.add_argument(
+        "--config", type=Path, required=True, help="the gateway's YAML config (its database:)"
+    )
     return parser
 
 
@@ -83,6 +88,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .check import run_check
 
         return run_check(args.config, console)
+    if args.command == "migrate":
+        from .migrate import run_migrate
+
+        return run_migrate(args.config, console)
     if args.command == "serve":
         return _serve(args, console)
     if args.command == "demo":

@@ -23,6 +23,7 @@ from pydantic import (
     HttpUrl,
     PrivateAttr,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -176,7 +177,7 @@ class ServerConfig(_Strict):
 class DatabaseConfig(_Strict):
     """Where the request ledger lives: a SQLite file (demo, fresh install) or PostgreSQL."""
 
-    url: str = "sqlite+aiosqlite:///ppid-gateway.db"
+    url: str = Field(default="sqlite+aiosqlite:///ppid-gateway.db", validate_default=True)
     """``sqlite+aiosqlite:///path.db`` or ``postgresql+asyncpg://user:password@host:5432/db``
     (``sqlite://`` and ``postgresql://`` get those drivers)."""
     echo: bool = False
@@ -194,7 +195,7 @@ class DatabaseConfig(_Strict):
 
     @field_validator("url")
     @classmethod
-    def _supported_url(cls, url: str) -> str:
+    def _supported_url(cls, url: str, info: ValidationInfo) -> str:
         # Raised as a plain ValueError so the error message never repeats the URL (it may hold a password).
         scheme, separator, rest = url.partition("://")
         if not separator or scheme not in _DATABASE_SCHEMES:
@@ -206,6 +207,10 @@ class DatabaseConfig(_Strict):
                 "an in-memory SQLite database is lost on exit and not shared between connections; "
                 "give a file path such as sqlite+aiosqlite:///ppid-gateway.db"
             )
+        config_dir = (info.context or {}).get("config_dir")
+        if scheme.startswith("sqlite") and config_dir is not None and not rest.startswith("//"):
+            # A relative SQLite path is relative to the config file, like every other path in it.
+            return f"{scheme}:///{(Path(config_dir) / rest.removeprefix('/')).resolve()}"
         return url
 
 
@@ -224,6 +229,15 @@ class GatewayConfig(_Strict):
     cache: CacheConfig = CacheConfig()
     database: DatabaseConfig = DatabaseConfig()
     opds: tuple[OpdConfig, ...] = Field(min_length=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _database_from_the_file(cls, data: Any) -> Any:
+        # An absent `database:` is validated as {} rather than taken as a shared default,
+        # so that the default SQLite path, like one given, is relative to the config file.
+        if isinstance(data, dict) and "database" not in data:
+            return {**data, "database": {}}
+        return data
 
     @model_validator(mode="after")
     def _slugs_unique(self) -> GatewayConfig:
@@ -292,12 +306,12 @@ def parse_config(text: str, *, source: str = "<config>", base_dir: Path | None =
         raise ConfigError(source, [ConfigProblem("", f"not valid YAML{where}: {problem}")]) from exc
     if not isinstance(raw, dict):
         raise ConfigError(source, [ConfigProblem("", "expected a mapping with at least an 'opds' list")])
+    context = {"config_dir": base_dir or Path.cwd()}
     try:
-        config = GatewayConfig.model_validate(raw)
+        config = GatewayConfig.model_validate(raw, context=context)
     except ValidationError as exc:
         raise ConfigError(source, list(_problems(exc))) from exc
     problems: list[ConfigProblem] = []
-    context = {"config_dir": base_dir or Path.cwd()}
     for index, opd in enumerate(config.opds):
         prefix = f"opds[{index}].connector"
         block = opd.connector

@@ -175,3 +175,45 @@ def test_the_demo_serves_the_fleet_and_stops_everything_on_ctrl_c(
     reader.join(timeout=5)
     assert "Stopped the gateway and every simulated OPD." in "".join(lines)
     assert not [pid for pid in simulators if alive(pid)]
+
+
+def test_migrate_brings_a_new_sqlite_ledger_to_the_head_revision_then_has_nothing_to_do(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "dpk.yaml").write_text("documents: []\n", encoding="utf-8")
+    config = tmp_path / "gateway.yaml"
+    config.write_text(
+        "ppid_utama: dpk\n"
+        "database: {url: 'sqlite+aiosqlite:///ledger.db'}\n"
+        "opds: [{slug: dpk, name: Dinas Perpustakaan, short_name: DPK, connector: {kind: files, catalog: dpk.yaml}}]\n",
+        encoding="utf-8",
+    )
+    first = run_cli("migrate", "--config", str(config))
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "migrated from an empty database to" in first.stdout
+    assert (tmp_path / "ledger.db").exists(), "the SQLite path is relative to the config file"
+    again = run_cli("migrate", "--config", str(config))
+    assert again.returncode == 0
+    assert "nothing to do" in again.stdout
+
+
+def test_migrate_names_an_unreachable_database_without_its_password(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    (tmp_path / "dpk.yaml").write_text("documents: []\n", encoding="utf-8")
+    config = tmp_path / "gateway.yaml"
+    config.write_text(
+        "ppid_utama: dpk\n"
+        f"database: {{url: 'postgresql+asyncpg://ppid:s3cret-pw@127.0.0.1:{port}/ppid', connect_timeout_s: 2}}\n"
+        "opds: [{slug: dpk, name: Dinas Perpustakaan, short_name: DPK, connector: {kind: files, catalog: dpk.yaml}}]\n",
+        encoding="utf-8",
+    )
+    result = run_cli("migrate", "--config", str(config))
+    assert result.returncode == 1
+    assert "Database unavailable" in result.stdout
+    assert f"127.0.0.1:{port}" in result.stdout
+    assert "s3cret-pw" not in result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
