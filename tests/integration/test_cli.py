@@ -177,15 +177,17 @@ def test_the_demo_serves_the_fleet_and_stops_everything_on_ctrl_c(
     assert not [pid for pid in simulators if alive(pid)]
 
 
-def test_migrate_brings_a_new_sqlite_ledger_to_the_head_revision_then_has_nothing_to_do(
-    tmp_path: Path,
-) -> None:
+OPD_ENTRY = (
+    "{slug: dpk, name: Dinas Perpustakaan, short_name: DPK, connector: {kind: files, catalog: dpk.yaml}}"
+)
+OPD_LINE = f"opds: [{OPD_ENTRY}]\n"
+
+
+def test_migrate_brings_a_new_sqlite_ledger_to_head_then_has_nothing_to_do(tmp_path: Path) -> None:
     (tmp_path / "dpk.yaml").write_text("documents: []\n", encoding="utf-8")
     config = tmp_path / "gateway.yaml"
     config.write_text(
-        "ppid_utama: dpk\n"
-        "database: {url: 'sqlite+aiosqlite:///ledger.db'}\n"
-        "opds: [{slug: dpk, name: Dinas Perpustakaan, short_name: DPK, connector: {kind: files, catalog: dpk.yaml}}]\n",
+        "ppid_utama: dpk\ndatabase: {url: 'sqlite+aiosqlite:///ledger.db'}\n" + OPD_LINE,
         encoding="utf-8",
     )
     first = run_cli("migrate", "--config", str(config))
@@ -207,8 +209,8 @@ def test_migrate_names_an_unreachable_database_without_its_password(tmp_path: Pa
     config = tmp_path / "gateway.yaml"
     config.write_text(
         "ppid_utama: dpk\n"
-        f"database: {{url: 'postgresql+asyncpg://ppid:s3cret-pw@127.0.0.1:{port}/ppid', connect_timeout_s: 2}}\n"
-        "opds: [{slug: dpk, name: Dinas Perpustakaan, short_name: DPK, connector: {kind: files, catalog: dpk.yaml}}]\n",
+        f"database: {{url: 'postgresql+asyncpg://ppid:s3cret-pw@127.0.0.1:{port}/ppid', "
+        "connect_timeout_s: 2}\n" + OPD_LINE,
         encoding="utf-8",
     )
     result = run_cli("migrate", "--config", str(config))
