@@ -42,6 +42,7 @@ __all__ = [
     "GatewayConfig",
     "OpdConfig",
     "ResolvedConnector",
+    "RoutingRule",
     "ServerConfig",
     "load_config",
     "parse_config",
@@ -217,6 +218,26 @@ class DatabaseConfig(_Strict):
 _DATABASE_SCHEMES = frozenset({"sqlite", "sqlite+aiosqlite", "postgresql", "postgresql+asyncpg"})
 
 
+class RoutingRule(_Strict):
+    """Send a request that names none of the OPDs to ``opd`` when its text has one of ``keywords``.
+
+    Keywords match whole words of the details and the purpose, ignoring case
+    and accents; a keyword of several words matches them in a row. Rules are
+    tried in the order written: the first that matches wins.
+    """
+
+    keywords: tuple[str, ...] = Field(min_length=1)
+    opd: str = Field(pattern=SLUG_PATTERN)
+
+    @field_validator("keywords")
+    @classmethod
+    def _keywords_have_words(cls, keywords: tuple[str, ...]) -> tuple[str, ...]:
+        for keyword in keywords:
+            if not any(c.isalnum() for c in keyword):
+                raise ValueError(f"the keyword {keyword!r} has no letter or digit to match")
+        return keywords
+
+
 class GatewayConfig(_Strict):
     """The whole configuration file."""
 
@@ -229,6 +250,8 @@ class GatewayConfig(_Strict):
     cache: CacheConfig = CacheConfig()
     database: DatabaseConfig = DatabaseConfig()
     opds: tuple[OpdConfig, ...] = Field(min_length=1)
+    routing_rules: tuple[RoutingRule, ...] = ()
+    """Where a request goes when it names no OPD and cites no document; else PPID Utama."""
 
     @model_validator(mode="before")
     @classmethod
@@ -248,6 +271,11 @@ class GatewayConfig(_Strict):
             seen.add(opd.slug)
         if self.ppid_utama not in seen:
             raise ValueError(f"ppid_utama {self.ppid_utama!r} is not the slug of any OPD in opds")
+        for index, rule in enumerate(self.routing_rules):
+            if rule.opd not in seen:
+                raise ValueError(
+                    f"routing_rules[{index}].opd {rule.opd!r} is not the slug of any OPD in opds"
+                )
         return self
 
     def opd(self, slug: str) -> OpdConfig | None:
