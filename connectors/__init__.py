@@ -3,7 +3,7 @@
 A connector turns one OPD's system (a REST API, a WordPress site, a CKAN
 portal, a catalog file...) into normalized records. A connector author
 depends on this package alone. Start with :class:`Connector` and
-``docs/connectors.md``.
+``docs/connectors.md``; request delivery is described in :mod:`connectors.intake`.
 """
 
 from .base import Connector
@@ -13,12 +13,14 @@ from .errors import (
     ConnectorError,
     InvalidToken,
     NotSupported,
+    SubmissionRejected,
     UpstreamBadResponse,
     UpstreamError,
     UpstreamTimeout,
     UpstreamUnavailable,
 )
 from .filtering import document_matches, order_key
+from .intake import RequesterDetails, Submission, SubmissionOperation, UpstreamReceipt, UpstreamRequestStatus
 from .mock import MockCall, MockConnector
 from .queries import DocumentFilter, DocumentOrder, DocumentQuery, ListQuery, OpdRef
 from .records import (
@@ -35,6 +37,15 @@ from .records import (
     OpdProfile,
 )
 from .registry import ENTRY_POINT_GROUP, UnknownConnectorKind, available_kinds, connector_class
+from .vocabulary import (
+    DeliveryMethod,
+    ObjectionReason,
+    ObtainMethod,
+    RequesterType,
+    RequestKind,
+    RequestState,
+    RoutedBy,
+)
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -44,6 +55,7 @@ __all__ = [
     "ConnectorConfigError",
     "ConnectorError",
     "Contact",
+    "DeliveryMethod",
     "Document",
     "DocumentFilter",
     "DocumentOrder",
@@ -60,12 +72,24 @@ __all__ = [
     "MockCall",
     "MockConnector",
     "NotSupported",
+    "ObjectionReason",
+    "ObtainMethod",
     "OpdProfile",
     "OpdRef",
     "Pushdown",
+    "RequestKind",
+    "RequestState",
+    "RequesterDetails",
+    "RequesterType",
+    "RoutedBy",
+    "Submission",
+    "SubmissionOperation",
+    "SubmissionRejected",
     "UnknownConnectorKind",
     "UpstreamBadResponse",
     "UpstreamError",
+    "UpstreamReceipt",
+    "UpstreamRequestStatus",
     "UpstreamTimeout",
     "UpstreamUnavailable",
     "available_kinds",

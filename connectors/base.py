@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from .capabilities import Capability, Pushdown
 from .errors import NotSupported
+from .intake import Submission, UpstreamReceipt, UpstreamRequestStatus
 from .queries import DocumentQuery, ListQuery, OpdRef
 from .records import Document, DocumentPage, InformationListPage, OpdProfile
 
@@ -71,6 +72,27 @@ class Connector(abc.ABC):
     async def profile(self) -> OpdProfile:
         """The OPD's PPID profile and standard menu (``PROFILE``)."""
         raise NotSupported(f"{self.kind} connector does not provide a profile")
+
+    async def submit_request(self, submission: Submission) -> UpstreamReceipt:
+        """Deliver a request, objection or cancellation to the OPD's own PPID system (``REQUEST_INTAKE``).
+
+        Must be idempotent on ``submission.registration_number``: the gateway's
+        outbox retries, so delivering the same submission again returns the
+        same reference (``duplicate=True`` when the connector can tell) and
+        creates nothing new at the OPD. Never resend a request on your own
+        after it may have reached the OPD unless the OPD deduplicates it.
+
+        Raise ``UpstreamTimeout`` or ``UpstreamUnavailable`` when it may succeed
+        later, :class:`~connectors.errors.SubmissionRejected` when the OPD
+        refuses this submission for good, ``NotSupported`` for an operation the
+        OPD's system cannot take (a ``CANCEL`` where it has no cancellation).
+        The submission holds personal data in plain text: never log it.
+        """
+        raise NotSupported(f"{self.kind} connector does not accept requests")
+
+    async def request_status(self, reference: str) -> UpstreamRequestStatus:
+        """The state of a request the OPD received, by the reference of its receipt (``REQUEST_STATUS``)."""
+        raise NotSupported(f"{self.kind} connector does not report request states")
 
     async def probe(self) -> None:
         """Check that the OPD answers; raise an ``UpstreamError`` when it does not.

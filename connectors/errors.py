@@ -9,6 +9,7 @@ way httpx maps httpcore's exceptions. The tree::
     │   ├── UpstreamTimeout      no answer within the time allowed
     │   ├── UpstreamUnavailable  refused, unreachable, or answered 5xx / 429
     │   └── UpstreamBadResponse  answered, but not in the shape we expect
+    ├── SubmissionRejected       the OPD refuses a delivered submission for good: do not retry
     ├── NotSupported             the operation is not declared by this connector
     ├── InvalidToken             the continuation token was not made by this connector
     └── ConnectorConfigError     the connector's settings cannot work
@@ -21,6 +22,7 @@ __all__ = [
     "ConnectorError",
     "InvalidToken",
     "NotSupported",
+    "SubmissionRejected",
     "UpstreamBadResponse",
     "UpstreamError",
     "UpstreamTimeout",
@@ -72,6 +74,27 @@ class UpstreamBadResponse(UpstreamError):  # noqa: N818 - the contract's public 
     def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message if field is None else f"{message} (field {field!r})")
         self.field = field
+
+
+class SubmissionRejected(ConnectorError):  # noqa: N818 - the contract's public names
+    """The OPD refuses a delivered submission for good (an HTTP 4xx about its content).
+
+    Delivering the same submission again would get the same answer, so the
+    gateway's outbox stops retrying and an officer serves the request from the
+    gateway's own inbox. ``field`` names the submission field the OPD objects
+    to (``requester.nik``) when the connector can tell. Like ``InvalidToken`` it
+    is not an ``UpstreamError``: the OPD answered, and a refusal must not count
+    against its circuit breaker.
+
+    The message must never repeat the submission's personal data.
+    """
+
+    code = "SUBMISSION_REJECTED"
+
+    def __init__(self, message: str, field: str | None = None, *, status_code: int | None = None) -> None:
+        super().__init__(message if field is None else f"{message} (field {field!r})")
+        self.field = field
+        self.status_code = status_code
 
 
 class NotSupported(ConnectorError):  # noqa: N818 - the contract's public names

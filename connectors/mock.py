@@ -11,6 +11,7 @@ from pydantic import BaseModel
 
 from .base import Connector
 from .capabilities import Capability, Pushdown
+from .intake import Submission, UpstreamReceipt, UpstreamRequestStatus
 from .queries import DocumentQuery, ListQuery, OpdRef
 from .records import Document, DocumentPage, InformationListPage, OpdProfile
 
@@ -26,9 +27,11 @@ class MockCall:
 
     def __init__(self, operation: str, argument: Any) -> None:
         self.operation = operation
-        """The method called: ``list_documents``, ``get_document``, ``information_list``, ``profile``."""
+        """The method called: ``list_documents``, ``get_document``, ``information_list``, ``profile``,
+        ``submit_request``, ``request_status``."""
         self.argument = argument
-        """The ``DocumentQuery``, local id or ``ListQuery`` passed, or ``None`` for ``profile``."""
+        """The argument passed: the ``DocumentQuery``, local id, ``ListQuery``, ``Submission`` or
+        reference; ``None`` for ``profile``."""
 
     def __repr__(self) -> str:
         return f"MockCall({self.operation!r}, {self.argument!r})"
@@ -50,6 +53,11 @@ class MockConnector(Connector):
                 raise UpstreamUnavailable("down")
             ...
         connector = MockConnector(handler, opd=OpdRef("dinkes", "Dinas Kesehatan"))
+
+    For ``submit_request`` the handler returns an ``UpstreamReceipt`` (and is
+    the one to keep it idempotent on the registration number); for
+    ``request_status``, an ``UpstreamRequestStatus``. The default capabilities
+    are the four reads: pass ``capabilities`` to declare intake.
     """
 
     kind = "mock"
@@ -109,6 +117,16 @@ class MockConnector(Connector):
     async def profile(self) -> OpdProfile:
         """Answer from the handler."""
         result: OpdProfile = await self._call("profile", None)
+        return result
+
+    async def submit_request(self, submission: Submission) -> UpstreamReceipt:
+        """Answer from the handler; the gateway calls it only when ``capabilities`` has ``REQUEST_INTAKE``."""
+        result: UpstreamReceipt = await self._call("submit_request", submission)
+        return result
+
+    async def request_status(self, reference: str) -> UpstreamRequestStatus:
+        """Answer from the handler; the gateway calls it only when ``capabilities`` has ``REQUEST_STATUS``."""
+        result: UpstreamRequestStatus = await self._call("request_status", reference)
         return result
 
     async def aclose(self) -> None:

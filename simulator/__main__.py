@@ -74,13 +74,20 @@ def _serving_options(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="comma-separated OPDs whose API wants X-API-Key (default: the built-in pair; 'none' for none)",
     )
+    parser.add_argument(
+        "--intake",
+        default=None,
+        help="comma-separated OPDs that take requests (default: the built-in third of the laravel and drf "
+        "OPDs; 'none' for none)",
+    )
 
 
 def _serve(args: argparse.Namespace, slugs: str, port_base: int | None, control_port: int) -> int:
     auth = None if args.auth is None else [s for s in args.auth.split(",") if s and s != "none"]
+    intake = None if args.intake is None else [s for s in args.intake.split(",") if s and s != "none"]
     try:
         dialects = json.loads(args.dialects) if args.dialects else None
-        plans = make_plan(slugs, dialects=dialects, auth=auth)
+        plans = make_plan(slugs, dialects=dialects, auth=auth, intake=intake)
         knobs = parse_knob_spec(args.knobs, [plan.slug for plan in plans])
     except (UnknownOpdError, KnobSpecError, ValueError) as exc:
         print(f"simulator: {exc}", file=sys.stderr)

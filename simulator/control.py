@@ -11,6 +11,17 @@ down. Routes (JSON in and out)::
     DELETE /_sim/knobs/{slug}        back to the knobs the process started with
     GET    /_sim/stats               {slug: {endpoint: requests}}
     DELETE /_sim/stats               zero every count
+    GET    /_sim/requests/{slug}     {"requests": [...]}: what the OPD's request API received, oldest first
+    DELETE /_sim/requests/{slug}     forget them (the OPD's numbers keep counting)
+    GET    /_sim/requests/{slug}/{id}    one request
+    POST   /_sim/requests/{slug}/{id}    change it: {"state": "GRANTED", "message": "...",
+                                     "refusal_ground": "A", "holding_body": "..."}; answers the request
+
+Each listed request has the OPD's ``id``, the ``registration_number``, its
+``state`` (a ``RequestState`` name), ``message``, ``deliveries`` (accepted
+deliveries of its registration number: 1, plus each repeat answered 409),
+``cancellations`` and the ``body`` as received. An OPD without intake answers
+404 on these routes.
 """
 
 from __future__ import annotations
@@ -25,6 +36,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from .intake import IntakeDesk
 from .knobs import Knobs
 
 __all__ = ["KnobChangeError", "SimulatorControl", "control_app"]
@@ -64,6 +76,10 @@ class SimulatorControl(Protocol):
 
     def reset_stats(self) -> None:
         """Zero the counts."""
+        ...
+
+    def intake(self, slug: str) -> IntakeDesk | None:
+        """The OPD's request desk, ``None`` when it takes no requests."""
         ...
 
 
@@ -113,6 +129,45 @@ def control_app(control: SimulatorControl) -> Starlette:
             control.reset_stats()
         return JSONResponse(control.stats())
 
+    def desk_of(slug: str) -> IntakeDesk | Response:
+        if slug not in control.slugs:
+            return unknown(slug)
+        desk = control.intake(slug)
+        if desk is None:
+            return JSONResponse({"error": f"{slug} takes no requests: it has no intake"}, status_code=404)
+        return desk
+
+    async def requests(request: Request) -> Response:
+        desk = desk_of(request.path_params["slug"])
+        if isinstance(desk, Response):
+            return desk
+        if request.method == "DELETE":
+            desk.reset()
+        return JSONResponse({"requests": [received.summary() for received in desk.requests()]})
+
+    async def one_request(request: Request) -> Response:
+        slug, reference = request.path_params["slug"], request.path_params["id"]
+        desk = desk_of(slug)
+        if isinstance(desk, Response):
+            return desk
+        if request.method == "GET":
+            received = desk.get(reference)
+        else:
+            try:
+                changes = await request.json()
+            except ValueError:
+                changes = None
+            if not isinstance(changes, dict):
+                message = 'the body must be a JSON object such as {"state": "GRANTED", "message": "..."}'
+                return JSONResponse({"error": message}, status_code=400)
+            try:
+                received = desk.change(reference, changes)
+            except ValueError as exc:
+                return JSONResponse({"error": str(exc)}, status_code=400)
+        if received is None:
+            return JSONResponse({"error": f"{slug} has no request {reference!r}"}, status_code=404)
+        return JSONResponse(received.summary())
+
     return Starlette(
         routes=[
             Route("/_sim/health", health),
@@ -120,5 +175,7 @@ def control_app(control: SimulatorControl) -> Starlette:
             Route("/_sim/knobs", all_knobs),
             Route("/_sim/knobs/{slug}", one_knobs, methods=["GET", "POST", "DELETE"]),
             Route("/_sim/stats", stats, methods=["GET", "DELETE"]),
+            Route("/_sim/requests/{slug}", requests, methods=["GET", "DELETE"]),
+            Route("/_sim/requests/{slug}/{id:path}", one_request, methods=["GET", "POST"]),
         ]
     )

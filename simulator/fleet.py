@@ -6,6 +6,7 @@
         fleet.endpoints            # {"dinkes": "http://127.0.0.1:41234", ...}
         fleet.set_knobs("dinkes", hang=True)
         fleet.stats()["dinkes"]["documents"]
+        fleet.received("dinkes")   # the requests its request API took
 
 Each child is ``python -m simulator serve`` hosting a share of the OPDs. The
 fleet stops every child on exit, even when starting failed half-way, and a
@@ -28,13 +29,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
+from urllib.parse import quote
 
 import httpx
 
 from .catalogs import write_catalogs
 from .gateway_config import render_gateway_config
 from .knobs import Knobs, parse_knob_spec
-from .plan import SIM_TOKEN, SIM_TOKEN_ENV, Dialect, OpdPlan, make_plan
+from .plan import (
+    SIM_INTAKE_SECRET,
+    SIM_INTAKE_SECRET_ENV,
+    SIM_TOKEN,
+    SIM_TOKEN_ENV,
+    Dialect,
+    OpdPlan,
+    make_plan,
+)
 from .seed import OpdSeed
 
 __all__ = ["Fleet", "FleetError"]
@@ -69,8 +79,8 @@ class Fleet:
     """Simulated OPDs over real HTTP on loopback, spread over ``processes`` child processes.
 
     ``opds``: slugs (default: all 43). ``knobs``: faults at start, ``{slug:
-    Knobs | dict}`` with ``"*"`` for every OPD. ``dialects`` and ``auth``
-    override the plan (see :func:`simulator.plan.make_plan`). ``python`` is
+    Knobs | dict}`` with ``"*"`` for every OPD. ``dialects``, ``auth`` and
+    ``intake`` override the plan (see :func:`simulator.plan.make_plan`). ``python`` is
     the interpreter that runs the children. Use as a context manager, or
     call :meth:`start` and :meth:`stop`.
     """
@@ -83,6 +93,7 @@ class Fleet:
         knobs: Mapping[str, Knobs | Mapping[str, Any]] | None = None,
         dialects: Mapping[str, Dialect | str] | None = None,
         auth: Iterable[str] | None = None,
+        intake: Iterable[str] | None = None,
         startup_timeout_s: float = 30.0,
         stop_timeout_s: float = 5.0,
         python: str = sys.executable,
@@ -90,11 +101,12 @@ class Fleet:
         if processes < 1:
             raise ValueError("processes must be at least 1")
         slugs = None if opds is None else list(opds)
-        self.plan: list[OpdPlan] = make_plan(slugs, dialects=dialects, auth=auth)
+        self.plan: list[OpdPlan] = make_plan(slugs, dialects=dialects, auth=auth, intake=intake)
         if not self.plan:
             raise ValueError("a fleet needs at least one OPD")
         self._dialect_overrides = {slug: Dialect(value) for slug, value in (dialects or {}).items()}
         self._auth = frozenset(plan.slug for plan in self.plan if plan.auth)
+        self._intake = frozenset(plan.slug for plan in self.plan if plan.intake)
         spec = {
             slug: value.model_dump(exclude_defaults=True) if isinstance(value, Knobs) else dict(value)
             for slug, value in (knobs or {}).items()
@@ -195,6 +207,8 @@ class Fleet:
             ",".join(slugs),
             "--auth",
             ",".join(s for s in slugs if s in self._auth) or "none",
+            "--intake",
+            ",".join(s for s in slugs if s in self._intake) or "none",
             "--exit-with-stdin",
         ]
         knobs = {s: self._knobs[s].model_dump(exclude_defaults=True) for s in slugs}
@@ -271,9 +285,14 @@ class Fleet:
         """The OPDs whose API wants ``X-API-Key: simulator-token``."""
         return self._auth
 
+    @property
+    def intake(self) -> frozenset[str]:
+        """The OPDs that take requests (``X-PPID-Secret: simulator-intake-secret``)."""
+        return self._intake
+
     def environment(self) -> dict[str, str]:
-        """The environment variables a gateway reading this fleet needs (the simulator's API key)."""
-        return {SIM_TOKEN_ENV: SIM_TOKEN}
+        """The environment variables a gateway reading this fleet needs (the API key, the intake secret)."""
+        return {SIM_TOKEN_ENV: SIM_TOKEN, SIM_INTAKE_SECRET_ENV: SIM_INTAKE_SECRET}
 
     def seed(self, slug: str) -> OpdSeed:
         """What ``slug`` serves (the same seed the child generated)."""
@@ -298,6 +317,7 @@ class Fleet:
             federation=federation,
             dialects=dialects,
             auth=self._auth,
+            intake=self._intake,
             config_dir=config_dir,
         )
 
@@ -337,7 +357,8 @@ class Fleet:
 
     def stats(self) -> dict[str, dict[str, int]]:
         """Requests received per OPD and endpoint (``documents``, ``document``,
-        ``information_list``, ``profile``, ``file``, ``other``), over every child."""
+        ``information_list``, ``profile``, ``file``, ``request_intake``, ``request_status``,
+        ``request_cancel``, ``other``), over every child."""
         merged: dict[str, dict[str, int]] = {}
         for child in self._live_children():
             merged.update(self._call("GET", f"{child.control}/_sim/stats"))
@@ -347,6 +368,43 @@ class Fleet:
         """Zero every request count."""
         for child in self._live_children():
             self._call("DELETE", f"{child.control}/_sim/stats")
+
+    # Requests: what the OPDs with intake received, through the control API.
+
+    def received(self, slug: str) -> list[dict[str, Any]]:
+        """The requests ``slug``'s request API took, oldest first (see :mod:`simulator.control`).
+
+        Each has the OPD's ``id``, ``registration_number``, ``state``, ``deliveries``
+        (1, plus each repeat answered 409) and the ``body`` as received.
+        """
+        answer = self._call("GET", f"{self.control_url(slug)}/_sim/requests/{slug}")
+        requests: list[dict[str, Any]] = answer["requests"]
+        return requests
+
+    def set_request_state(
+        self,
+        slug: str,
+        reference: str,
+        state: str,
+        *,
+        message: str | None = None,
+        refusal_ground: str | None = None,
+        holding_body: str | None = None,
+    ) -> dict[str, Any]:
+        """Move request ``reference`` of ``slug`` to ``state`` (a ``RequestState`` name), as a PPID would."""
+        changes = {"state": state, "message": message}
+        if refusal_ground is not None:
+            changes["refusal_ground"] = refusal_ground
+        if holding_body is not None:
+            changes["holding_body"] = holding_body
+        url = f"{self.control_url(slug)}/_sim/requests/{slug}/{quote(reference, safe='')}"
+        changed: dict[str, Any] = self._call("POST", url, changes)
+        return changed
+
+    def reset_requests(self, slugs: Sequence[str] | None = None) -> None:
+        """Forget the requests of ``slugs`` (default: every OPD with intake)."""
+        for slug in slugs if slugs is not None else sorted(self._intake):
+            self._call("DELETE", f"{self.control_url(slug)}/_sim/requests/{slug}")
 
     def _live_children(self) -> list[_Child]:
         if not self._children:

@@ -1,4 +1,4 @@
-"""Who speaks what: each OPD's dialect and whether it wants an API key.
+"""Who speaks what: each OPD's dialect, whether it wants an API key, whether it takes requests.
 
 The serving process, the fleet and the gateway-config renderer all derive
 their picture from :func:`make_plan`, so a config always describes the API
@@ -17,6 +17,9 @@ from .directory import OpdInfo, load_opds, opd_index, resolve_slugs
 from .seed import IdStyle, OpdSeed, seed_opd
 
 __all__ = [
+    "SIM_INTAKE_SECRET",
+    "SIM_INTAKE_SECRET_ENV",
+    "SIM_INTAKE_SECRET_HEADER",
     "SIM_TOKEN",
     "SIM_TOKEN_ENV",
     "SIM_TOKEN_HEADER",
@@ -25,6 +28,7 @@ __all__ = [
     "default_auth",
     "default_dialect",
     "default_dialects",
+    "default_intake",
     "make_plan",
 ]
 
@@ -34,6 +38,12 @@ SIM_TOKEN = "simulator-token"
 """The API key every simulated OPD with ``auth`` accepts (fixed: it protects nothing real)."""
 SIM_TOKEN_HEADER = "X-API-Key"
 """The header that carries it (the ``api_key`` default of ``connectors.rest``)."""
+SIM_INTAKE_SECRET_ENV = "PPID_SIM_INTAKE_SECRET"
+"""The environment variable the gateway reads the simulator's intake secret from."""
+SIM_INTAKE_SECRET = "simulator-intake-secret"
+"""The shared secret every simulated OPD with intake wants (fixed: it protects nothing real)."""
+SIM_INTAKE_SECRET_HEADER = "X-PPID-Secret"
+"""The header that carries it (``intake.secret_header`` of ``connectors.rest``)."""
 
 
 class Dialect(enum.Enum):
@@ -52,6 +62,11 @@ class Dialect(enum.Enum):
     def is_rest(self) -> bool:
         """True when the gateway reads this OPD through the generic ``rest`` connector."""
         return self is not Dialect.FILES
+
+    @property
+    def can_take_requests(self) -> bool:
+        """True when an OPD of this dialect may have a request API (intake): ``laravel`` and ``drf``."""
+        return self in (Dialect.LARAVEL, Dialect.DRF)
 
 
 # The fleet's mix: mostly custom APIs, some DMSs, and a tail of OPDs with
@@ -109,6 +124,27 @@ def default_auth() -> frozenset[str]:
     return frozenset(chosen)
 
 
+# Chosen once so that dinkes, the docs' example OPD, takes requests, and so
+# does bkd, which also wants an API key (both headers on one call).
+_INTAKE_SALT = "intake-14"
+
+
+@cache
+def default_intake() -> frozenset[str]:
+    """The OPDs that take requests by default: a third of the ``laravel`` and of the ``drf`` OPDs.
+
+    Ranked by a hash of the slug per dialect, as :func:`default_dialects` does,
+    so the choice never changes between runs: 5 laravel and 4 drf OPDs,
+    ``dinkes`` among them. Generated OPDs take none.
+    """
+    chosen: list[str] = []
+    for dialect in (Dialect.LARAVEL, Dialect.DRF):
+        speakers = [slug for slug, d in default_dialects().items() if d is dialect]
+        speakers.sort(key=lambda slug: hashlib.sha256(f"{_INTAKE_SALT}:{slug}".encode()).hexdigest())
+        chosen += speakers[: round(len(speakers) / 3)]
+    return frozenset(chosen)
+
+
 @dataclass(frozen=True, slots=True)
 class OpdPlan:
     """How one OPD is simulated."""
@@ -119,6 +155,8 @@ class OpdPlan:
     """The protocol its portal speaks."""
     auth: bool
     """Whether its API answers only with ``X-API-Key: simulator-token``."""
+    intake: bool = False
+    """Whether it takes information requests over its API (``X-PPID-Secret: simulator-intake-secret``)."""
 
     @property
     def slug(self) -> str:
@@ -149,6 +187,7 @@ def make_plan(
     *,
     dialects: Mapping[str, Dialect | str] | None = None,
     auth: Iterable[str] | None = None,
+    intake: Iterable[str] | None = None,
 ) -> list[OpdPlan]:
     """The plan of the OPDs named by ``slugs`` (default: the 43 real ones), in directory order.
 
@@ -157,14 +196,24 @@ def make_plan(
     ``dialects`` overrides the default dialect of some OPDs; ``auth`` replaces
     the set of OPDs that check an API key (default :func:`default_auth`). Only
     a ``rest`` dialect can check a key: the ``files`` OPDs serve public files.
+    ``intake`` replaces the set of OPDs that take requests (default
+    :func:`default_intake`); only ``laravel`` and ``drf`` OPDs can.
     """
     opds = resolve_slugs(slugs if slugs is None or isinstance(slugs, str) else list(slugs))
     overrides = {slug: Dialect(value) for slug, value in (dialects or {}).items()}
     for slug in overrides:
         opd_index(slug)
     keyed = default_auth() if auth is None else frozenset(auth)
+    taking = default_intake() if intake is None else frozenset(intake)
     plan = []
     for opd in opds:
         dialect = overrides[opd.slug] if opd.slug in overrides else default_dialect(opd.slug)
-        plan.append(OpdPlan(opd=opd, dialect=dialect, auth=dialect.is_rest and opd.slug in keyed))
+        plan.append(
+            OpdPlan(
+                opd=opd,
+                dialect=dialect,
+                auth=dialect.is_rest and opd.slug in keyed,
+                intake=dialect.can_take_requests and opd.slug in taking,
+            )
+        )
     return plan

@@ -3,7 +3,8 @@
 The process prints one JSON line to stdout once every port listens::
 
     {"ready": {"dinkes": "http://127.0.0.1:41234", ...}, "down": [...],
-     "control": "http://127.0.0.1:41200", "dialects": {...}, "auth": [...], "pid": 123}
+     "control": "http://127.0.0.1:41200", "dialects": {...}, "auth": [...],
+     "intake": [...], "pid": 123}
 
 ``ready`` holds every OPD's base URL, the ``down`` ones included: their URL
 points at a port that nothing listens on. Then it serves until SIGTERM or
@@ -27,6 +28,8 @@ import uvicorn
 from starlette.types import ASGIApp
 
 from .control import KnobChangeError, control_app
+from .dialects import intake_desk
+from .intake import IntakeDesk
 from .knobs import Knobs, KnobState
 from .opd_app import opd_app
 from .plan import OpdPlan
@@ -134,9 +137,12 @@ class SimulatorProcess:
         self.plans = {plan.slug: plan for plan in plans}
         self.request_stats = RequestStats()
         self._knobs = {slug: KnobState(slug, (knobs or {}).get(slug, Knobs())) for slug in self.plans}
+        self._desks: dict[str, IntakeDesk] = {
+            slug: intake_desk(plan) for slug, plan in self.plans.items() if plan.intake
+        }
         self._listeners = {
             slug: _Listener(
-                opd_app(plan, knobs=self._knobs[slug], stats=self.request_stats),
+                opd_app(plan, knobs=self._knobs[slug], stats=self.request_stats, desk=self._desks.get(slug)),
                 (ports or {}).get(slug, 0),
             )
             for slug, plan in self.plans.items()
@@ -167,13 +173,14 @@ class SimulatorProcess:
         return self.describe()
 
     def describe(self) -> dict[str, Any]:
-        """The ready message: URLs, which OPDs are down, the control URL, dialects, auth."""
+        """The ready message: URLs, which OPDs are down, the control URL, dialects, auth, intake."""
         return {
             "ready": {slug: listener.url for slug, listener in self._listeners.items()},
             "down": [slug for slug, listener in self._listeners.items() if not listener.running],
             "control": self._control.url,
             "dialects": {slug: plan.dialect.value for slug, plan in self.plans.items()},
             "auth": [slug for slug, plan in self.plans.items() if plan.auth],
+            "intake": list(self._desks),
             "pid": os.getpid(),
         }
 
@@ -235,6 +242,10 @@ class SimulatorProcess:
     def reset_stats(self) -> None:
         """Zero every count."""
         self.request_stats.reset()
+
+    def intake(self, slug: str) -> IntakeDesk | None:
+        """The request desk of ``slug``, or ``None`` when it takes no requests."""
+        return self._desks.get(slug)
 
 
 def _watch_stdin(loop: asyncio.AbstractEventLoop, process: SimulatorProcess) -> None:

@@ -6,8 +6,18 @@ from collections import Counter
 
 __all__ = ["ENDPOINTS", "RequestStats"]
 
-ENDPOINTS = ("documents", "document", "information_list", "profile", "file", "other")
-"""The endpoint names counted, the same for every dialect."""
+ENDPOINTS = (
+    "documents",
+    "document",
+    "information_list",
+    "profile",
+    "file",
+    "request_intake",
+    "request_status",
+    "request_cancel",
+    "other",
+)
+"""The endpoint names counted, the same for every dialect (``request_*``: an OPD's request API)."""
 
 
 class RequestStats:

@@ -9,32 +9,39 @@ from collections.abc import Mapping
 from ..errors import ConnectorConfigError
 from .settings import AuthSettings
 
-__all__ = ["auth_headers"]
+__all__ = ["auth_headers", "read_secret"]
 
 
-def auth_headers(auth: AuthSettings, environ: Mapping[str, str] | None = None) -> dict[str, str]:
+def auth_headers(
+    auth: AuthSettings, environ: Mapping[str, str] | None = None, *, key: str = "auth"
+) -> dict[str, str]:
     """The headers that authenticate every call, reading secrets from ``environ`` (``os.environ``).
 
     Raises ``ConnectorConfigError`` naming the variable and its settings key
-    when a variable is unset or empty, so a missing secret stops the gateway
-    at start rather than failing every call.
+    (below ``key``, the block's own key path: ``auth``, ``intake.auth``) when a
+    variable is unset or empty, so a missing secret stops the gateway at start
+    rather than failing every call.
     """
-    env = os.environ if environ is None else environ
     if auth.type == "bearer":
-        return {"Authorization": f"Bearer {_secret(env, auth.token_env, 'auth.token_env')}"}
+        return {"Authorization": f"Bearer {read_secret(auth.token_env, f'{key}.token_env', environ)}"}
     if auth.type == "api_key":
-        return {auth.header: _secret(env, auth.token_env, "auth.token_env")}
+        return {auth.header: read_secret(auth.token_env, f"{key}.token_env", environ)}
     if auth.type == "basic":
-        user = _secret(env, auth.username_env, "auth.username_env")
-        password = _secret(env, auth.password_env, "auth.password_env")
+        user = read_secret(auth.username_env, f"{key}.username_env", environ)
+        password = read_secret(auth.password_env, f"{key}.password_env", environ)
         pair = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
         return {"Authorization": f"Basic {pair}"}
     return {}
 
 
-def _secret(env: Mapping[str, str], name: str | None, key: str) -> str:
-    # AuthSettings already requires the variable names; None here would be a bug in it.
+def read_secret(name: str | None, key: str, environ: Mapping[str, str] | None = None) -> str:
+    """The value of the environment variable ``name``, which the settings key ``key`` names.
+
+    Raises ``ConnectorConfigError`` naming both when it is unset or empty.
+    """
+    # The settings models already require the variable names; None here would be a bug in them.
     assert name is not None, key
+    env = os.environ if environ is None else environ
     value = env.get(name, "")
     if not value:
         raise ConnectorConfigError(

@@ -13,9 +13,11 @@ from ..capabilities import Capability, Pushdown
 from ..errors import NotSupported, UpstreamBadResponse
 from ..fieldpath import MISSING, join_path, read_path
 from ..http import JsonResponse, describe_request, fetch_json, fetch_optional_json
+from ..intake import Submission, UpstreamReceipt, UpstreamRequestStatus
 from ..queries import DocumentQuery, ListQuery, OpdRef
 from ..records import Document, DocumentPage, InformationListPage, OpdProfile
-from .auth import auth_headers
+from .auth import auth_headers, read_secret
+from .intake import RestIntake
 from .mapping import DocumentReader, InformationListReader, ProfileReader, read_items, read_total
 from .pagination import PageStep, Pagination, pagination_for
 from .settings import DocumentsSettings, FilterParams, InformationListSettings, ListEndpoint, RestSettings
@@ -58,6 +60,7 @@ class RestConnector(Connector):
             self._entry_pages = pagination_for(dip.list.pagination, origin)
         if profile:
             self._profile = ProfileReader(profile.fields, profile.menu, str(settings.base_url))
+        self._intake = self._build_intake(settings) if settings.intake else None
 
     async def list_documents(self, query: DocumentQuery) -> DocumentPage:
         """One page of documents, with the pushed-down filters and order sent upstream."""
@@ -120,6 +123,33 @@ class RestConnector(Connector):
         if body is MISSING:
             raise UpstreamBadResponse("the profile object is missing", field=join_path("", profile.root))
         return self._profile.read(body, where=profile.root, origin=describe_request(reply.response.request))
+
+    async def submit_request(self, submission: Submission) -> UpstreamReceipt:
+        """POST the submission to ``intake.path`` (a cancellation to ``intake.cancel_path``), once.
+
+        See :mod:`connectors.rest.intake` for how the OPD's answers are read.
+        """
+        return await self._need_intake().submit(submission)
+
+    async def request_status(self, reference: str) -> UpstreamRequestStatus:
+        """The state of a delivered request, from ``intake.status``."""
+        return await self._need_intake().status(reference)
+
+    def _build_intake(self, settings: RestSettings) -> RestIntake:
+        intake = settings.intake
+        assert intake is not None
+        credentials = (
+            auth_headers(intake.auth, key="intake.auth") if intake.auth else auth_headers(settings.auth)
+        )
+        headers = {"Accept": "application/json", **settings.headers, **credentials}
+        if intake.secret_header:
+            headers[intake.secret_header] = read_secret(intake.secret_env, "intake.secret_env")
+        return RestIntake(intake, http=self.http, base=self._base, headers=headers, timeout=self._timeout)
+
+    def _need_intake(self) -> RestIntake:
+        if self._intake is None:
+            raise NotSupported("this OPD's rest connector has no intake configured")
+        return self._intake
 
     async def _page(
         self, endpoint: ListEndpoint, pages: Pagination, step: PageStep, params: Params
@@ -203,6 +233,10 @@ def _capabilities(settings: RestSettings) -> frozenset[Capability]:
         found.add(Capability.INFORMATION_LIST)
     if settings.profile is not None:
         found.add(Capability.PROFILE)
+    if settings.intake is not None:
+        found.add(Capability.REQUEST_INTAKE)
+        if settings.intake.status is not None:
+            found.add(Capability.REQUEST_STATUS)
     return frozenset(found)
 
 

@@ -8,7 +8,8 @@ empty path ``""`` means the body itself. A ``total`` of the form
 
 What the connector can do follows from what is configured: a ``documents``
 block gives ``DOCUMENTS`` and ``DOCUMENT``, ``information_list`` gives
-``INFORMATION_LIST``, ``profile`` gives ``PROFILE``; a filter is pushed down
+``INFORMATION_LIST``, ``profile`` gives ``PROFILE``, ``intake`` gives
+``REQUEST_INTAKE`` and its ``status`` block ``REQUEST_STATUS``; a filter is pushed down
 when its parameter is configured, an order when ``order.values`` lists it.
 Continuation tokens are described in :mod:`connectors.rest.pagination`.
 """
@@ -19,16 +20,21 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
 
+from ..intake import RequesterDetails, Submission
 from ..queries import DocumentOrder
 from ..records import ExemptionGround, InformationCategory, MenuSectionKind
+from ..vocabulary import RequestState
 
 __all__ = [
+    "INTAKE_BODY_FIELDS",
     "AuthSettings",
     "DocumentFields",
     "DocumentsSettings",
     "FilterParams",
     "InformationListFields",
     "InformationListSettings",
+    "IntakeSettings",
+    "IntakeStatusSettings",
     "ItemEndpoint",
     "ListEndpoint",
     "MenuMapping",
@@ -38,6 +44,7 @@ __all__ = [
     "ProfileSettings",
     "RestSettings",
     "ValueMaps",
+    "intake_targets",
 ]
 
 
@@ -347,6 +354,153 @@ class ProfileSettings(_Strict):
     """The PPID menu, when the endpoint reports it."""
 
 
+INTAKE_BODY_FIELDS: tuple[str, ...] = tuple(
+    path
+    for name in Submission.model_fields
+    if name not in ("operation", "reference")
+    for path in (
+        [name, *(f"{name}.{inner}" for inner in RequesterDetails.model_fields)]
+        if name == "requester"
+        else [name]
+    )
+)
+"""The paths of the default intake body, in the names of :class:`connectors.intake.Submission`.
+
+``requester`` is an object; every other path is a leaf. These are the keys
+``intake.fields`` may rename.
+"""
+
+
+def _segments_ok(path: str) -> bool:
+    return all(segment.strip() for segment in path.split("."))
+
+
+def _has_reference(value: str, key: str) -> str:
+    if "{reference}" not in value:
+        example = "/api/permohonan/{reference}"
+        raise ValueError(f"{key} needs {{reference}} where the OPD's id goes, e.g. {example}")
+    return value
+
+
+class IntakeStatusSettings(_Strict):
+    """Where and how the state of a delivered request is read (``REQUEST_STATUS``).
+
+    A 404 answer means the OPD does not know the reference.
+    """
+
+    path: str
+    """Path under ``base_url`` with ``{reference}`` for the OPD's id (percent-encoded, slashes too)."""
+    state: str
+    """Body path of the state label."""
+    values: dict[str, RequestState] = {}
+    """The OPD's state labels → states (``diproses: IN_PROCESS``); other labels are tried as state names."""
+    message: str | None = None
+    """Body path of the OPD's note on the state."""
+    updated_at: str | None = None
+    """Body path of the time of the last change."""
+    refusal_ground: str | None = None
+    """Body path of the Pasal 17 ground of a refusal."""
+    ground_values: dict[str, ExemptionGround] = {}
+    """Ground labels → grounds (``Pasal 17 huruf a: A``); unlisted labels are tried as the letter."""
+    holding_body: str | None = None
+    """Body path of the body that holds the information, for ``NOT_HELD``."""
+
+    @field_validator("path")
+    @classmethod
+    def _path_has_reference(cls, value: str) -> str:
+        return _has_reference(value, "the status path")
+
+
+class IntakeSettings(_Strict):
+    """Delivering requests to the OPD's own PPID system (``REQUEST_INTAKE``).
+
+    A submission is sent as ``POST path`` with a JSON body: by default the
+    fields of :class:`connectors.intake.Submission` under their own names
+    (``registration_number``, ``kind``, ``received_at``, ``due_date``,
+    ``requester: {type, name, nik, ...}``, ``details``, ``purpose``,
+    ``obtain_method``, ...), enums as their names, times in ISO 8601, unset
+    fields left out; ``fields`` renames them. The header ``Idempotency-Key``
+    carries the registration number. A POST is never resent by the connector:
+    the gateway's outbox retries, and the OPD must answer a registration
+    number it already has with its existing id.
+
+    Answers: 2xx is accepted, and so is 409 ("already exists") when the body
+    holds the reference (a repeated delivery); 401/403 (our credentials),
+    408, 429 and 5xx are worth retrying; any other 4xx is a refusal of this
+    submission for good (``SubmissionRejected``).
+    """
+
+    path: str
+    """Path under ``base_url`` to POST new requests and objections to."""
+    auth: AuthSettings | None = None
+    """Authentication for intake calls instead of the connector's ``auth`` (``None``: the connector's)."""
+    secret_header: str | None = None
+    """A header carrying a shared secret on every intake call (``X-PPID-Secret``), with ``secret_env``."""
+    secret_env: str | None = None
+    """The environment variable holding the shared secret; read when the connector is built."""
+    fields: dict[str, str | None] = {}
+    """Body keys renamed: our path → the OPD's dotted path (``requester.name: pemohon.nama``).
+
+    ``requester`` renames the whole object; ``null`` leaves a field out.
+    """
+    reference: str
+    """Body path of the OPD's id for the request in its answer (``data.id``)."""
+    accepted_at: str | None = None
+    """Body path of the time the OPD accepted it."""
+    cancel_path: str | None = None
+    """Path to POST a cancellation to, with ``{reference}``; ``None``: the OPD takes no cancellations."""
+    status: IntakeStatusSettings | None = None
+    """How to read a request's state (``REQUEST_STATUS``); ``None``: not available."""
+
+    @field_validator("cancel_path")
+    @classmethod
+    def _cancel_path_has_reference(cls, value: str | None) -> str | None:
+        return None if value is None else _has_reference(value, "cancel_path")
+
+    @field_validator("fields")
+    @classmethod
+    def _known_fields_renamed_apart(cls, fields: dict[str, str | None]) -> dict[str, str | None]:
+        unknown = sorted(set(fields) - set(INTAKE_BODY_FIELDS))
+        if unknown:
+            raise ValueError(
+                f"unknown intake field {', '.join(map(repr, unknown))}; "
+                f"the fields are {', '.join(INTAKE_BODY_FIELDS)}"
+            )
+        for ours, theirs in fields.items():
+            if theirs is not None and not _segments_ok(theirs):
+                raise ValueError(f"{ours}: {theirs!r} is not a body path such as pemohon.nama")
+        targets = intake_targets(fields)
+        for ours, theirs in targets.items():
+            for other, elsewhere in targets.items():
+                if other != ours and (elsewhere == theirs or elsewhere.startswith(theirs + ".")):
+                    raise ValueError(f"{ours} and {other} would both be written at {theirs}")
+        return fields
+
+    @model_validator(mode="after")
+    def _secret_needs_both(self) -> IntakeSettings:
+        if (self.secret_header is None) != (self.secret_env is None):
+            raise ValueError("give both secret_header and secret_env, or neither")
+        return self
+
+
+def intake_targets(fields: dict[str, str | None]) -> dict[str, str]:
+    """Where each leaf of the default intake body is written, after ``fields``; left-out leaves are absent."""
+    targets: dict[str, str] = {}
+    for path in INTAKE_BODY_FIELDS:
+        if path == "requester":
+            continue
+        if path in fields:
+            renamed = fields[path]
+        elif path.startswith("requester.") and "requester" in fields:
+            parent = fields["requester"]
+            renamed = None if parent is None else f"{parent}.{path.removeprefix('requester.')}"
+        else:
+            renamed = path
+        if renamed is not None:
+            targets[path] = renamed
+    return targets
+
+
 class RestSettings(_Strict):
     """The ``connector:`` block of an OPD served by the generic ``rest`` connector."""
 
@@ -364,3 +518,5 @@ class RestSettings(_Strict):
     """The DIP; absent when not available."""
     profile: ProfileSettings | None = None
     """The PPID profile; absent when not available."""
+    intake: IntakeSettings | None = None
+    """Request delivery to the OPD's own PPID system; absent when the OPD takes none."""

@@ -7,6 +7,14 @@ answers DRF's ``LimitOffsetPagination`` envelope ``{"count", "next",
 categories repeat the parameter, as django-filter expects; an unknown
 ``ordering`` is ignored, as ``OrderingFilter`` does. Also
 ``/api/dokumen/{uuid}/``, ``/api/dip/`` and ``/api/ppid/``.
+
+An OPD with intake also takes requests, with ``X-PPID-Secret``: ``POST
+/api/permohonan/`` with the gateway's own field names (the default body of
+``connectors.rest``) answers 201 with the object itself (``{"id": ...}``), 409
+``{"detail", "id", ...}`` for a registration number it already has, 400 with
+DRF's nested field errors for a bad body, 401 without the secret; ``GET
+/api/permohonan/{id}/`` answers its state as a lower-case code
+(``in_process``), ``POST /api/permohonan/{id}/cancel/`` cancels it.
 """
 
 from __future__ import annotations
@@ -21,10 +29,20 @@ from starlette.routing import Route
 from connectors.queries import DocumentFilter, DocumentOrder
 from connectors.records import Document, ExemptionGround, InformationCategory, MenuSectionKind
 
+from ..intake import IntakeDesk, ReceivedRequest, SubmissionInvalidError
+from ..plan import SIM_INTAKE_SECRET_ENV, SIM_INTAKE_SECRET_HEADER
 from ..seed import OpdSeed
 from .common import ParamError, absolute_file_url, categories_from, int_param, iso_local, select_documents
 
-__all__ = ["CATEGORY_CODES", "MENU_CODES", "connector_block", "routes"]
+__all__ = [
+    "CATEGORY_CODES",
+    "INTAKE_FIELDS",
+    "MENU_CODES",
+    "connector_block",
+    "intake_block",
+    "intake_routes",
+    "routes",
+]
 
 CATEGORY_CODES = {
     InformationCategory.BERKALA: "berkala",
@@ -44,6 +62,8 @@ MENU_CODES = {
     MenuSectionKind.FORMS: "formulir",
     MenuSectionKind.SOP: "sop",
 }
+INTAKE_FIELDS: dict[str, str | None] = {}
+"""Our submission fields → this API's body paths: none renamed, the DMS took the gateway's names."""
 _ORDERINGS = {
     "-dates__published": DocumentOrder.NEWEST,
     "dates__published": DocumentOrder.OLDEST,
@@ -185,6 +205,105 @@ def routes(seed: OpdSeed) -> list[Route]:
         Route("/api/dip/", information_list, name="information_list"),
         Route("/api/ppid/", profile, name="profile"),
     ]
+
+
+def _request(request: ReceivedRequest) -> dict[str, Any]:
+    return {
+        "id": request.id,
+        "registration_number": request.registration_number,
+        "kind": request.kind.value.lower(),
+        # The DMS stores the gateway's state names as lower-case codes: no label map needed.
+        "status": request.state.name.lower(),
+        "note": request.message,
+        "received": iso_local(request.received_at),
+        "modified": iso_local(request.updated_at),
+        "refusal_ground": request.refusal_ground.value.lower() if request.refusal_ground else None,
+        "holding_body": request.holding_body,
+    }
+
+
+def _rejected(error: SubmissionInvalidError) -> JSONResponse:
+    # DRF's serializer errors: nested like the body; a problem of the whole body is a detail.
+    general = error.problems.get("")
+    if general:
+        return JSONResponse({"detail": general[0]}, status_code=400)
+    nested: dict[str, Any] = {}
+    for path, messages in error.problems.items():
+        *parents, last = path.split(".")
+        node = nested
+        for segment in parents:
+            node = node.setdefault(segment, {})
+        node[last] = messages
+    return JSONResponse(nested, status_code=400)
+
+
+def intake_routes(desk: IntakeDesk) -> list[Route]:
+    """The request API of an OPD with intake, over ``desk``."""
+
+    def unauthenticated() -> JSONResponse:
+        return JSONResponse({"detail": "Authentication credentials were not provided."}, status_code=401)
+
+    def not_found() -> JSONResponse:
+        return JSONResponse({"detail": "Not found."}, status_code=404)
+
+    async def json_body(request: Request) -> Any:
+        try:
+            return await request.json()
+        except ValueError:
+            raise SubmissionInvalidError({"": ["JSON parse error."]}) from None
+
+    async def submit(request: Request) -> Response:
+        if not desk.authorized(request.headers):
+            return unauthenticated()
+        try:
+            received, created = desk.submit(await json_body(request))
+        except SubmissionInvalidError as error:
+            return _rejected(error)
+        if created:
+            return JSONResponse(_request(received), status_code=201)
+        detail = "permohonan with this registration number already exists."
+        return JSONResponse({"detail": detail, **_request(received)}, status_code=409)
+
+    async def status(request: Request) -> Response:
+        if not desk.authorized(request.headers):
+            return unauthenticated()
+        received = desk.get(request.path_params["id"])
+        return not_found() if received is None else JSONResponse(_request(received))
+
+    async def cancel(request: Request) -> Response:
+        if not desk.authorized(request.headers):
+            return unauthenticated()
+        try:
+            received = desk.cancel(request.path_params["id"], await json_body(request))
+        except SubmissionInvalidError as error:
+            return _rejected(error)
+        return not_found() if received is None else JSONResponse(_request(received))
+
+    return [
+        Route("/api/permohonan/", submit, methods=["POST"], name="request_intake"),
+        Route("/api/permohonan/{id:path}/cancel/", cancel, methods=["POST"], name="request_cancel"),
+        Route("/api/permohonan/{id:path}/", status, methods=["GET"], name="request_status"),
+    ]
+
+
+def intake_block() -> dict[str, Any]:
+    """The ``intake`` block of ``connectors.rest`` that delivers requests to this API."""
+    return {
+        "path": "/api/permohonan/",
+        "secret_header": SIM_INTAKE_SECRET_HEADER,
+        "secret_env": SIM_INTAKE_SECRET_ENV,
+        "reference": "id",
+        "accepted_at": "received",
+        "cancel_path": "/api/permohonan/{reference}/cancel/",
+        "status": {
+            "path": "/api/permohonan/{reference}/",
+            "state": "status",
+            "message": "note",
+            "updated_at": "modified",
+            "refusal_ground": "refusal_ground",
+            "holding_body": "holding_body",
+        },
+    }
 
 
 def connector_block(base_url: str) -> dict[str, Any]:

@@ -6,6 +6,14 @@ go as labels, several comma-separated; ``sort`` is ``-diterbitkan``,
 ``diterbitkan`` or ``judul``. Dates are written the way Laravel serializes
 them: UTC with a ``Z``. Also ``/api/v1/documents/{id}``, ``/api/v1/dip`` and
 ``/api/v1/profil``.
+
+An OPD with intake also takes requests, with ``X-PPID-Secret``:
+``POST /api/v1/permohonan`` (Indonesian field names, :data:`INTAKE_FIELDS`)
+answers 201 ``{"data": {"id": "440/0012/DINKES/2026", ...}}``, 409 with the same
+envelope for a registration number it already has, 422 ``{"message",
+"errors": {field: [...]}}`` for a bad body, 401 without the secret;
+``GET /api/v1/permohonan/{id}`` answers its state, ``POST
+/api/v1/permohonan/{id}/batal`` cancels it.
 """
 
 from __future__ import annotations
@@ -20,11 +28,23 @@ from starlette.routing import Route
 
 from connectors.queries import DocumentFilter, DocumentOrder
 from connectors.records import Document, ExemptionGround, InformationCategory, MenuSectionKind
+from connectors.vocabulary import RequestState
 
+from ..intake import IntakeDesk, ReceivedRequest, SubmissionInvalidError
+from ..plan import SIM_INTAKE_SECRET_ENV, SIM_INTAKE_SECRET_HEADER
 from ..seed import OpdSeed
 from .common import ParamError, absolute_file_url, categories_from, int_param, iso_utc_z, select_documents
 
-__all__ = ["CATEGORY_LABELS", "MENU_LABELS", "connector_block", "routes"]
+__all__ = [
+    "CATEGORY_LABELS",
+    "INTAKE_FIELDS",
+    "MENU_LABELS",
+    "STATE_LABELS",
+    "connector_block",
+    "intake_block",
+    "intake_routes",
+    "routes",
+]
 
 CATEGORY_LABELS = {
     InformationCategory.BERKALA: "Informasi Berkala",
@@ -44,6 +64,44 @@ MENU_LABELS = {
     MenuSectionKind.FORMS: "Formulir",
     MenuSectionKind.SOP: "Standar Operasional Prosedur",
 }
+INTAKE_FIELDS: dict[str, str | None] = {
+    "registration_number": "nomor_registrasi",
+    "kind": "jenis",
+    "received_at": "tanggal_diterima",
+    "due_date": "batas_waktu",
+    "requester": "pemohon",
+    "requester.type": "pemohon.kategori",
+    "requester.name": "pemohon.nama",
+    "requester.nik": "pemohon.nik",
+    "requester.legal_entity_number": "pemohon.nomor_badan_hukum",
+    "requester.address": "pemohon.alamat",
+    "requester.phone": "pemohon.telepon",
+    "requester.email": "pemohon.email",
+    "requester.occupation": "pemohon.pekerjaan",
+    "details": "rincian_informasi",
+    "purpose": "tujuan_penggunaan",
+    "obtain_method": "cara_memperoleh",
+    "delivery_method": "cara_mendapatkan_salinan",
+    "document_local_id": "dokumen_id",
+    "reason": "alasan_keberatan",
+    "statement": "kasus_posisi",
+    "parent_registration_number": "nomor_registrasi_permohonan",
+    "cancel_reason": "alasan_pembatalan",
+}
+"""Our submission fields → this API's body paths (the ``intake.fields`` of its connector block)."""
+STATE_LABELS = {
+    RequestState.RECEIVED: "Diterima",
+    RequestState.IN_PROCESS: "Diproses",
+    RequestState.EXTENDED: "Diperpanjang",
+    RequestState.GRANTED: "Dikabulkan",
+    RequestState.PARTIALLY_GRANTED: "Dikabulkan Sebagian",
+    RequestState.REFUSED: "Ditolak",
+    RequestState.NOT_HELD: "Tidak Dikuasai",
+    RequestState.CANCELLED: "Dibatalkan",
+    RequestState.DECIDED: "Diputus",
+    RequestState.DISPUTED: "Sengketa",
+}
+"""How this API labels a request's state."""
 _SORTS = {
     "-diterbitkan": DocumentOrder.NEWEST,
     "diterbitkan": DocumentOrder.OLDEST,
@@ -211,6 +269,106 @@ def routes(seed: OpdSeed) -> list[Route]:
         Route("/api/v1/dip", information_list, name="information_list"),
         Route("/api/v1/profil", profile, name="profile"),
     ]
+
+
+def _request(request: ReceivedRequest) -> dict[str, Any]:
+    return {
+        "id": request.id,
+        "nomor_registrasi": request.registration_number,
+        "jenis": request.kind.value,
+        "status": STATE_LABELS[request.state],
+        "keterangan": request.message,
+        "diterima": iso_utc_z(request.received_at),
+        "diperbarui": iso_utc_z(request.updated_at),
+        "dasar_penolakan": _ground_label(request.refusal_ground) if request.refusal_ground else None,
+        "badan_penguasa": request.holding_body,
+    }
+
+
+def _rejected(error: SubmissionInvalidError) -> JSONResponse:
+    # Laravel's validation failure; a problem of the whole body has no field.
+    fields = {name: messages for name, messages in error.problems.items() if name}
+    count = sum(len(messages) for messages in error.problems.values())
+    message = str(error) + (f" (and {count - 1} more error{'s' if count > 2 else ''})" if count > 1 else "")
+    body: dict[str, Any] = {"message": message}
+    if fields:
+        body["errors"] = fields
+    return JSONResponse(body, status_code=422)
+
+
+def intake_routes(desk: IntakeDesk) -> list[Route]:
+    """The request API of an OPD with intake, over ``desk``."""
+
+    def unauthenticated() -> JSONResponse:
+        return JSONResponse({"message": "Unauthenticated."}, status_code=401)
+
+    def not_found(reference: str) -> JSONResponse:
+        message = f"No query results for model [App\\Models\\Permohonan] {reference}"
+        return JSONResponse({"message": message}, status_code=404)
+
+    async def json_body(request: Request) -> Any:
+        try:
+            return await request.json()
+        except ValueError:
+            raise SubmissionInvalidError({"": ["The body must be JSON."]}) from None
+
+    async def submit(request: Request) -> Response:
+        if not desk.authorized(request.headers):
+            return unauthenticated()
+        try:
+            received, created = desk.submit(await json_body(request))
+        except SubmissionInvalidError as error:
+            return _rejected(error)
+        if created:
+            return JSONResponse({"data": _request(received)}, status_code=201)
+        message = "Nomor registrasi sudah terdaftar."
+        return JSONResponse({"message": message, "data": _request(received)}, status_code=409)
+
+    async def status(request: Request) -> Response:
+        if not desk.authorized(request.headers):
+            return unauthenticated()
+        reference = request.path_params["id"]
+        received = desk.get(reference)
+        return not_found(reference) if received is None else JSONResponse({"data": _request(received)})
+
+    async def cancel(request: Request) -> Response:
+        if not desk.authorized(request.headers):
+            return unauthenticated()
+        reference = request.path_params["id"]
+        try:
+            received = desk.cancel(reference, await json_body(request))
+        except SubmissionInvalidError as error:
+            return _rejected(error)
+        return not_found(reference) if received is None else JSONResponse({"data": _request(received)})
+
+    return [
+        Route("/api/v1/permohonan", submit, methods=["POST"], name="request_intake"),
+        Route("/api/v1/permohonan/{id:path}/batal", cancel, methods=["POST"], name="request_cancel"),
+        Route("/api/v1/permohonan/{id:path}", status, methods=["GET"], name="request_status"),
+    ]
+
+
+def intake_block() -> dict[str, Any]:
+    """The ``intake`` block of ``connectors.rest`` that delivers requests to this API."""
+    return {
+        "path": "/api/v1/permohonan",
+        "secret_header": SIM_INTAKE_SECRET_HEADER,
+        "secret_env": SIM_INTAKE_SECRET_ENV,
+        "fields": dict(INTAKE_FIELDS),
+        "reference": "data.id",
+        "accepted_at": "data.diterima",
+        "cancel_path": "/api/v1/permohonan/{reference}/batal",
+        "status": {
+            "path": "/api/v1/permohonan/{reference}",
+            "state": "data.status",
+            "values": {label: state.name for state, label in STATE_LABELS.items()},
+            "message": "data.keterangan",
+            "updated_at": "data.diperbarui",
+            "refusal_ground": "data.dasar_penolakan",
+            "ground_values": {_ground_label(g): g.name for g in ExemptionGround},
+            "holding_body": "data.badan_penguasa",
+        },
+    }
 
 
 def connector_block(base_url: str) -> dict[str, Any]:

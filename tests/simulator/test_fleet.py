@@ -68,7 +68,10 @@ def test_the_whole_fleet_of_43_opds_answers_in_every_dialect_and_stops_when_the_
             else:
                 path = rest_connector_block(dialect, url)["profile"]["path"]
             assert client.get(url + path, headers=HEADERS).status_code == 200, slug
-        assert fleet.environment() == {"PPID_SIM_TOKEN": "simulator-token"}
+        assert fleet.environment() == {
+            "PPID_SIM_TOKEN": "simulator-token",
+            "PPID_SIM_INTAKE_SECRET": "simulator-intake-secret",
+        }
         raise RuntimeError("boom")
     assert fleet.pids == []
     assert not any(_alive(pid) for pid in pids)
@@ -98,6 +101,7 @@ def test_the_serve_command_prints_one_ready_line_and_stops_on_sigterm() -> None:
         assert set(ready["ready"]) == {"dinkes", "dpk"}
         assert ready["down"] == ["dpk"]
         assert ready["dialects"] == {"dinkes": "laravel", "dpk": "files"}
+        assert ready["intake"] == ["dinkes"]
         assert httpx.get(ready["control"] + "/_sim/health").json()["opds"] == ["dinkes", "dpk"]
     finally:
         process.terminate()

@@ -4,16 +4,29 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import httpx
 import pytest
 import yaml
 
+from connectors import Capability, OpdRef
 from connectors.records import Document, InformationListEntry, OpdProfile
 from connectors.rest.settings import RestSettings
 from gateway.config import parse_config
-from simulator import Dialect, Fleet, fixed_endpoints, make_plan, render_gateway_config, write_catalogs
+from simulator import (
+    SIM_INTAKE_SECRET,
+    SIM_INTAKE_SECRET_ENV,
+    SIM_TOKEN,
+    SIM_TOKEN_ENV,
+    Dialect,
+    Fleet,
+    fixed_endpoints,
+    make_plan,
+    render_gateway_config,
+    write_catalogs,
+)
 from simulator.catalogs import catalog_path
 from simulator.dialects import rest_connector_block
-from simulator.plan import default_auth
+from simulator.plan import default_auth, default_intake
 
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -30,6 +43,7 @@ def test_the_config_for_a_running_fleet_validates_with_parse_config(
         assert opd.resolved_connector.kind == ("files" if dialect is Dialect.FILES else "rest")
         block = opd.connector.options()
         assert ("auth" in block) == (opd.slug in dialect_fleet.auth)
+        assert ("intake" in block) == (opd.slug in dialect_fleet.intake)
         if dialect is Dialect.FILES:
             assert Path(block["catalog"]).is_absolute()
             assert block["files_base_url"] == dialect_fleet.endpoints[opd.slug]
@@ -51,13 +65,39 @@ def test_the_config_of_all_43_opds_validates_with_catalog_paths_relative_to_its_
     assert keyed == default_auth()
 
 
+async def test_the_config_of_all_43_opds_declares_intake_exactly_where_the_simulator_takes_requests(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    endpoints = fixed_endpoints(18100)
+    write_catalogs(tmp_path / "catalogs", endpoints)
+    config = render_gateway_config(endpoints, catalog_dir=tmp_path / "catalogs", config_dir=tmp_path)
+    parsed = parse_config(yaml.safe_dump(config, allow_unicode=True), base_dir=tmp_path)
+    for name, value in {SIM_TOKEN_ENV: SIM_TOKEN, SIM_INTAKE_SECRET_ENV: SIM_INTAKE_SECRET}.items():
+        monkeypatch.setenv(name, value)
+
+    capabilities = {}
+    async with httpx.AsyncClient() as http:
+        for opd in parsed.opds:
+            resolved = opd.resolved_connector
+            built = resolved.cls(OpdRef(slug=opd.slug, name=opd.name), resolved.settings, http)
+            capabilities[opd.slug] = built.capabilities
+
+    taking = {slug for slug, found in capabilities.items() if Capability.REQUEST_INTAKE in found}
+    assert taking == default_intake()
+    assert {slug for slug, found in capabilities.items() if Capability.REQUEST_STATUS in found} == taking
+    assert "dinkes" in taking
+
+
 @pytest.mark.parametrize("dialect", [Dialect.LARAVEL, Dialect.DRF, Dialect.EXPORT])
 def test_each_rest_block_is_valid_rest_settings(dialect: Dialect) -> None:
-    block = rest_connector_block(dialect, "http://127.0.0.1:18100")
+    block = rest_connector_block(dialect, "http://127.0.0.1:18100", intake=dialect.can_take_requests)
     assert block.pop("kind") == "rest"
     settings = RestSettings.model_validate(block)
     assert settings.documents is not None and settings.information_list is not None
     assert settings.profile is not None and settings.profile.menu is not None
+    assert (settings.intake is not None) == dialect.can_take_requests
+    if settings.intake is not None:
+        assert settings.intake.status is not None and settings.intake.cancel_path is not None
     pushed = settings.documents.list
     if dialect is Dialect.EXPORT:
         assert pushed.order is None and pushed.filters.query is None

@@ -164,6 +164,9 @@ def test_stats_count_every_request_per_endpoint_even_failed_ones(fleet: Fleet, c
         "information_list": 1,
         "profile": 1,
         "file": 1,
+        "request_intake": 0,
+        "request_status": 0,
+        "request_cancel": 0,
         "other": 1,
     }
     assert set(fleet.stats()) == {LARAVEL, DRF, EXPORT}
