@@ -43,3 +43,13 @@ def test_the_operations_example_config_keys_exist() -> None:
     raw["opds"][0]["connector"]["profile"] = {"path": "/api/profil"}
     config = parse_config(yaml.safe_dump(raw))
     assert config.federation.circuit.failure_threshold == 5
+
+
+def test_the_intake_example_in_connectors_md_is_valid_rest_settings() -> None:
+    from connectors.rest.settings import RestSettings
+
+    [example] = [b for b in blocks("connectors.md", "yaml") if "intake:" in b]
+    settings = RestSettings.model_validate(
+        {"base_url": "https://dinkes.example.go.id", **yaml.safe_load(example)}
+    )
+    assert settings.intake is not None and settings.intake.status is not None
