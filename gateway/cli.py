@@ -115,13 +115,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _serve(args: argparse.Namespace, console: Console) -> int:
     import uvicorn
 
-    from .app import CONFIG_ENV, create_app
+    from .app import CONFIG_ENV, StartupError, create_app, personal_data_cipher
     from .config import ConfigError, load_config
 
     try:
         config = load_config(args.config)
     except ConfigError as exc:
         console.print(f"[bold red]Invalid config[/]\n{exc.render()}", highlight=False)
+        return 2
+    try:
+        personal_data_cipher(config.personal_data)  # refuse to start without the key, in every worker mode
+    except StartupError as exc:
+        console.print(f"[bold red]Cannot start[/]: {exc}", highlight=False)
         return 2
     logging.basicConfig(
         level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"

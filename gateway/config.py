@@ -41,6 +41,7 @@ __all__ = [
     "FederationConfig",
     "GatewayConfig",
     "OpdConfig",
+    "PersonalDataConfig",
     "ResolvedConnector",
     "RoutingRule",
     "ServerConfig",
@@ -216,6 +217,16 @@ class DatabaseConfig(_Strict):
 
 
 _DATABASE_SCHEMES = frozenset({"sqlite", "sqlite+aiosqlite", "postgresql", "postgresql+asyncpg"})
+_ENV_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
+
+
+class PersonalDataConfig(_Strict):
+    """Where the key that encrypts requesters' personal data comes from: never the file itself."""
+
+    key_env: str = Field(default="PPID_PERSONAL_DATA_KEY", pattern=_ENV_NAME)
+    """The environment variable holding the current master key (32 bytes, base64)."""
+    old_keys_env: str | None = Field(default=None, pattern=_ENV_NAME)
+    """During a key rotation: the variable holding the previous keys, comma-separated; they only decrypt."""
 
 
 class RoutingRule(_Strict):
@@ -249,6 +260,7 @@ class GatewayConfig(_Strict):
     federation: FederationConfig = FederationConfig()
     cache: CacheConfig = CacheConfig()
     database: DatabaseConfig = DatabaseConfig()
+    personal_data: PersonalDataConfig = PersonalDataConfig()
     opds: tuple[OpdConfig, ...] = Field(min_length=1)
     routing_rules: tuple[RoutingRule, ...] = ()
     """Where a request goes when it names no OPD and cites no document; else PPID Utama."""

@@ -23,8 +23,12 @@ from rich.console import Console
 from simulator.directory import load_opds
 from simulator.fleet import Fleet
 
-from .app import create_app
+from .app import StartupError, create_app
 from .config import ConfigError, load_config
+from .identity.crypto import generate_master_key
+
+KEY_FILE = "personal-data.key"
+"""The demo's personal-data key, in its data dir: made once (mode 0600), reused afterwards."""
 
 FAULT_KNOBS: dict[str, dict[str, Any]] = {
     "down": {"down": True},
@@ -85,14 +89,33 @@ def run_demo(options: DemoOptions, console: Console) -> int:
         except ConfigError as exc:  # a bug in the simulator's rendering, not a user mistake
             console.print(f"[red]The demo's generated config is invalid:[/]\n{exc.render()}", highlight=False)
             return 1
+        # always the data dir's own key: its ledger was encrypted with it
+        os.environ[config.personal_data.key_env] = demo_personal_data_key(data_dir)
+        try:
+            app = create_app(config, migrate=True)
+        except StartupError as exc:
+            console.print(f"[red]Cannot start the gateway:[/] {exc}", highlight=False)
+            return 1
         server = uvicorn.Server(
-            uvicorn.Config(create_app(config), host=options.host, port=options.port, log_level="warning")
+            uvicorn.Config(app, host=options.host, port=options.port, log_level="warning")
         )
         # uvicorn re-raises the Ctrl-C it handled; the fleet still has to be stopped.
         with contextlib.suppress(KeyboardInterrupt):
             asyncio.run(_serve(server, console, config_path, len(slugs), options.faults))
     console.print("Stopped the gateway and every simulated OPD.")
     return 0
+
+
+def demo_personal_data_key(data_dir: Path) -> str:
+    """The demo's personal-data key from ``data_dir``, made there (readable by the owner only) if absent."""
+    path = data_dir / KEY_FILE
+    if path.exists():
+        return path.read_text(encoding="ascii").strip()
+    key = generate_master_key()
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="ascii") as file:
+        file.write(key + "\n")
+    return key
 
 
 async def _serve(

@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+
 from starlette.requests import Request
 from starlette.responses import JSONResponse
+
+from .ledger import Ledger, LedgerUnavailable
+
+logger = logging.getLogger("ppid_gateway.health")
+
+DATABASE_CHECK_TIMEOUT_S = 2.0
+"""The longest ``/readyz`` waits for the database before calling it unavailable."""
 
 
 async def healthz(request: Request) -> JSONResponse:
@@ -15,9 +25,31 @@ async def readyz(request: Request) -> JSONResponse:
     """The gateway can serve queries: its config is loaded and its connectors are built.
 
     Answers 503 until the lifespan has finished starting, so that a load
-    balancer sends no traffic to a replica that is still starting.
+    balancer sends no traffic to a replica that is still starting. A
+    database that does not answer does not make it 503: federated reads
+    still work, so the replica stays in service, ``"status": "degraded"``
+    with ``"database": "unavailable"`` (request mutations answer
+    ``SERVICE_UNAVAILABLE`` meanwhile).
     """
     federation = getattr(request.app.state, "federation", None)
     if federation is None:
         return JSONResponse({"status": "starting", "checks": {"config": "not loaded"}}, status_code=503)
-    return JSONResponse({"status": "ok", "checks": {"config": "ok", "opds": len(federation.opds())}})
+    checks: dict[str, object] = {"config": "ok", "opds": len(federation.opds())}
+    status = "ok"
+    ledger: Ledger | None = getattr(request.app.state, "ledger", None)
+    if ledger is not None:
+        checks["database"] = await _database_check(ledger)
+        if checks["database"] != "ok":
+            status = "degraded"
+    return JSONResponse({"status": status, "checks": checks})
+
+
+async def _database_check(ledger: Ledger) -> str:
+    try:
+        await asyncio.wait_for(ledger.ping(), DATABASE_CHECK_TIMEOUT_S)
+    except (LedgerUnavailable, TimeoutError) as exc:
+        logger.warning(
+            "readyz: the request ledger (%s) does not answer: %s", ledger.database, type(exc).__name__
+        )
+        return "unavailable"
+    return "ok"

@@ -11,6 +11,7 @@ from strawberry.types import ExecutionContext
 
 from .errors import label_request_error
 from .extensions import UpstreamReport
+from .mutations import Mutation
 from .queries import Query
 
 MAX_QUERY_DEPTH = 12
@@ -33,6 +34,7 @@ def build_schema(**overrides: Any) -> strawberry.Schema:
     """The gateway's schema, with parser and validation caches and operation limits."""
     return GatewaySchema(
         query=Query,
+        mutation=Mutation,
         # Factories: Strawberry builds extensions per operation; the parser and
         # validation caches live at module level, shared by every operation.
         extensions=[

@@ -14,6 +14,7 @@ from strawberry.dataloader import DataLoader
 
 from connectors import OpdProfile
 from gateway.federation import FederatedDocument, Federation, OperationReport
+from gateway.requests import RequestService
 
 
 @dataclass
@@ -22,6 +23,8 @@ class GatewayContext:
 
     federation: Federation
     request: Any = None
+    requests: RequestService | None = None
+    """The request service; ``None`` where the app has none (schema tests of reads only)."""
     response: Any = None
     report: OperationReport = field(init=False)
     """How each OPD answered; every engine call of the operation shares its one deadline."""

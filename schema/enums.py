@@ -9,7 +9,16 @@ from __future__ import annotations
 import strawberry
 
 from connectors import DocumentOrder, ExemptionGround, InformationCategory, MenuSectionKind
+from connectors.vocabulary import (
+    DeliveryMethod,
+    ObtainMethod,
+    RequesterType,
+    RequestKind,
+    RequestState,
+    RoutedBy,
+)
 from gateway.federation import UpstreamStatusCode
+from gateway.ledger import ActorKind
 
 strawberry.enum(
     InformationCategory,
@@ -37,4 +46,50 @@ strawberry.enum(
     description="How an OPD answered: OK, from cache, stale, failed, or not asked.",
 )
 
-__all__ = ["DocumentOrder", "ExemptionGround", "InformationCategory", "MenuSectionKind", "UpstreamStatusCode"]
+strawberry.enum(
+    RequesterType,
+    name="RequesterType",
+    description="Who asks: a person (NIK), a legal entity (ratification number), or a proxy (NIK).",
+)
+strawberry.enum(
+    ObtainMethod,
+    name="ObtainMethod",
+    description="How the requester obtains the information: view it, or a soft or hard copy.",
+)
+strawberry.enum(
+    DeliveryMethod,
+    name="DeliveryMethod",
+    description="How a copy reaches the requester (UU KIP Pasal 22(2)).",
+)
+strawberry.enum(RequestKind, name="RequestKind", description="An information request or an objection.")
+strawberry.enum(
+    RequestState,
+    name="RequestState",
+    description="Where a request or objection is in its life (DOMAIN.md).",
+)
+strawberry.enum(
+    RoutedBy,
+    name="RoutedBy",
+    description="How the request's OPD was chosen: named by the requester, by the document, "
+    "by a routing rule, or PPID Utama by default.",
+)
+strawberry.enum(
+    ActorKind,
+    name="ActorKind",
+    description="What kind of actor made a step of a request's history (never who).",
+)
+
+__all__ = [
+    "ActorKind",
+    "DeliveryMethod",
+    "DocumentOrder",
+    "ExemptionGround",
+    "InformationCategory",
+    "MenuSectionKind",
+    "ObtainMethod",
+    "RequestKind",
+    "RequestState",
+    "RequesterType",
+    "RoutedBy",
+    "UpstreamStatusCode",
+]

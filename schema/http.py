@@ -20,4 +20,10 @@ class GraphQLView(GraphQL[GatewayContext, None]):
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> GatewayContext:
-        return GatewayContext(federation=request.app.state.federation, request=request, response=response)
+        state = request.app.state
+        return GatewayContext(
+            federation=state.federation,
+            request=request,
+            response=response,
+            requests=getattr(state, "requests", None),
+        )

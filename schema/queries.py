@@ -11,9 +11,11 @@ from connectors import DocumentFilter as EngineDocumentFilter
 from connectors import DocumentOrder, InformationCategory
 
 from .errors import bad_user_input, user_errors
+from .mutations import resolve_request_status
 from .types.document import Document, DocumentConnection, DocumentFilter
 from .types.information_list import InformationListConnection
 from .types.opd import Opd
+from .types.requests import RequestStatus
 from .types.upstream import UpstreamHealth
 
 MAX_QUERY_LENGTH = 200
@@ -162,6 +164,15 @@ class Query:
     ) -> InformationListConnection:
         opds = check_slugs(info, [str(opd)], "opd") if opd is not None else None
         return await resolve_information_list(info, opds, category, first, after)
+
+    @strawberry.field(
+        description="Cek Status: a request by its registration number; its detail only with the access code. "
+        "Null when no request has this number."
+    )
+    async def request_status(
+        self, info: strawberry.Info, registration_number: str, access_code: str | None = None
+    ) -> RequestStatus | None:
+        return await resolve_request_status(info, registration_number, access_code)
 
     @strawberry.field(description="Probe every OPD's system now: status, latency, last error, circuit state.")
     async def upstreams(self, info: strawberry.Info) -> list[UpstreamHealth]:

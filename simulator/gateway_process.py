@@ -19,6 +19,11 @@ from types import TracebackType
 
 import httpx
 
+from gateway.identity.crypto import generate_master_key
+
+PERSONAL_DATA_KEY_ENV = "PPID_PERSONAL_DATA_KEY"
+"""The variable the gateway reads its personal-data key from (its config's default)."""
+
 _LISTENING = re.compile(r"Uvicorn running on (http://\S+)")
 
 
@@ -85,7 +90,7 @@ class GatewayProcess:
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
-            env={**os.environ, **self.env},
+            env=self._environment(),
         )
         found = threading.Event()
 
@@ -110,6 +115,13 @@ class GatewayProcess:
             self.stop()
             raise
         return self
+
+    def _environment(self) -> dict[str, str]:
+        env = {**os.environ, **self.env}
+        # A gateway refuses to start without a personal-data key; a throwaway one
+        # fits a throwaway gateway (its ledger lives and dies with the test or run).
+        env.setdefault(PERSONAL_DATA_KEY_ENV, generate_master_key())
+        return env
 
     def _await_ready(self, deadline: float) -> None:
         with httpx.Client(timeout=2) as client:

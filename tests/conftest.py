@@ -23,7 +23,13 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
+from gateway.identity.crypto import generate_master_key
+
 PG_VARIABLE = "PPID_TEST_DATABASE_URL"
+
+# Every gateway a test starts (in process, or `ppid-gateway serve` in a subprocess) needs
+# a personal-data key; a test about a missing key removes it with monkeypatch.
+os.environ.setdefault("PPID_PERSONAL_DATA_KEY", generate_master_key())
 BACKENDS = ["sqlite", "postgresql"]
 
 _T = TypeVar("_T")

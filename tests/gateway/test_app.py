@@ -47,7 +47,10 @@ async def client(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
 
 
 async def test_readyz_says_ready_once_started(client: httpx.AsyncClient) -> None:
-    assert (await client.get("/readyz")).json() == {"status": "ok", "checks": {"config": "ok", "opds": 1}}
+    assert (await client.get("/readyz")).json() == {
+        "status": "ok",
+        "checks": {"config": "ok", "opds": 1, "database": "ok"},
+    }
 
 
 async def test_large_responses_are_gzipped_for_clients_that_accept_it(client: httpx.AsyncClient) -> None:
@@ -75,3 +78,13 @@ async def test_a_configured_portal_origin_may_call_from_a_browser(client: httpx.
         "/graphql", json={"query": "{ opds { slug } }"}, headers={"origin": "https://elsewhere.example"}
     )
     assert "access-control-allow-origin" not in other.headers
+
+
+def test_the_demo_makes_its_personal_data_key_once_readable_by_its_owner_only(tmp_path: Path) -> None:
+    from gateway.demo import KEY_FILE, demo_personal_data_key
+    from gateway.identity.crypto import load_master_key
+
+    key = demo_personal_data_key(tmp_path)
+    assert len(load_master_key(key)) == 32
+    assert (tmp_path / KEY_FILE).stat().st_mode & 0o777 == 0o600
+    assert demo_personal_data_key(tmp_path) == key
