@@ -44,12 +44,27 @@ async def readyz(request: Request) -> JSONResponse:
     return JSONResponse({"status": status, "checks": checks})
 
 
+NOT_MIGRATED = "not migrated: run `ppid-gateway migrate --config FILE`"
+"""The database check when the ledger's schema is behind this release."""
+
+
 async def _database_check(ledger: Ledger) -> str:
     try:
-        await asyncio.wait_for(ledger.ping(), DATABASE_CHECK_TIMEOUT_S)
+        async with asyncio.timeout(DATABASE_CHECK_TIMEOUT_S):
+            await ledger.ping()
+            revision = await ledger.schema_revision()
     except (LedgerUnavailable, TimeoutError) as exc:
         logger.warning(
             "readyz: the request ledger (%s) does not answer: %s", ledger.database, type(exc).__name__
         )
         return "unavailable"
+    if revision != Ledger.head_revision():
+        # Reads work; request mutations would fail on missing tables until migrated.
+        logger.warning(
+            "readyz: the request ledger (%s) is at revision %s, not %s",
+            ledger.database,
+            revision,
+            Ledger.head_revision(),
+        )
+        return NOT_MIGRATED
     return "ok"

@@ -39,7 +39,7 @@ async def client(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
         ],
     }
     (tmp_path / "gateway.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
-    app = create_app(load_config(tmp_path / "gateway.yaml"))
+    app = create_app(load_config(tmp_path / "gateway.yaml"), migrate=True)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as test_client:
@@ -88,3 +88,26 @@ def test_the_demo_makes_its_personal_data_key_once_readable_by_its_owner_only(tm
     assert len(load_master_key(key)) == 32
     assert (tmp_path / KEY_FILE).stat().st_mode & 0o777 == 0o600
     assert demo_personal_data_key(tmp_path) == key
+
+
+async def test_readyz_says_when_the_ledger_is_not_migrated(tmp_path: Path) -> None:
+    (tmp_path / "dpk.yaml").write_text(yaml.safe_dump(catalog(1)), encoding="utf-8")
+    config = {
+        "ppid_utama": "dpk",
+        "opds": [
+            {
+                "slug": "dpk",
+                "name": "DPK",
+                "short_name": "DPK",
+                "connector": {"kind": "files", "catalog": "dpk.yaml"},
+            }
+        ],
+    }
+    (tmp_path / "gateway.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    app = create_app(load_config(tmp_path / "gateway.yaml"))  # no migrate: a fresh, empty SQLite file
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://gateway.test") as client:
+            ready = (await client.get("/readyz")).json()
+    assert ready["status"] == "degraded"
+    assert ready["checks"]["database"].startswith("not migrated: run `ppid-gateway migrate")
