@@ -114,9 +114,26 @@ async def begin(engine: AsyncEngine, *, read_only: bool = False) -> AsyncIterato
                 started = True
                 yield connection
     except _UNREACHABLE as exc:
+        if _missing_table(exc):
+            raise LedgerUnavailable(describe_database(engine.url), NOT_MIGRATED_REASON) from exc
         if started and not _lost_connection(exc):
             raise
         raise LedgerUnavailable(describe_database(engine.url), _reason(exc, engine.url)) from exc
+
+
+NOT_MIGRATED_REASON = "its tables do not exist yet: run `ppid-gateway migrate --config FILE`"
+"""Why the ledger is unavailable when the database is reachable but was never migrated."""
+
+
+def _missing_table(exc: BaseException) -> bool:
+    # A database that answers but lacks our tables is a deployment that skipped
+    # `migrate`: as unusable for requests as one that is down, and fixable by an operator.
+    if not isinstance(exc, sqlalchemy.exc.DBAPIError):
+        return False
+    original = exc.orig
+    if getattr(original, "sqlstate", None) == "42P01" or getattr(original, "pgcode", None) == "42P01":
+        return True  # PostgreSQL: undefined_table
+    return "no such table" in str(original)  # SQLite
 
 
 def _lost_connection(exc: BaseException) -> bool:

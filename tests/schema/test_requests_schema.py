@@ -282,6 +282,16 @@ async def test_a_database_that_is_down_fails_requests_but_not_reads(tmp_path: Pa
         assert ready.json()["checks"]["database"] == "unavailable"
 
 
+async def test_an_unmigrated_database_fails_requests_clearly_and_readyz_says_why(tmp_path: Path) -> None:
+    async with running(write_config(tmp_path), migrate=False) as client:
+        answer = (
+            await client.post("/graphql", json={"query": SUBMIT, "variables": {"input": request_input()}})
+        ).json()
+        assert answer["errors"][0]["extensions"] == {"code": "SERVICE_UNAVAILABLE"}
+        ready = (await client.get("/readyz")).json()
+        assert ready["checks"]["database"].startswith("not migrated")
+
+
 def test_the_gateway_refuses_to_start_without_its_personal_data_key(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
