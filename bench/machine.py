@@ -56,7 +56,8 @@ def describe_code(root: Path) -> dict[str, Any]:
             )
         except (OSError, subprocess.SubprocessError):
             return None
-        return done.stdout.strip()
+        # rstrip only: a porcelain line starts with a space (" M path") that the path slice counts on
+        return done.stdout.rstrip()
 
     changed = git("status", "--porcelain", "--untracked-files=no")
     return {

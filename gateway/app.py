@@ -18,11 +18,13 @@ from schema import GraphQLView, build_schema
 
 from . import __version__
 from .config import GatewayConfig, PersonalDataConfig, load_config
+from .delivery import BackgroundDelivery, DeliveryWorker, StatusSync
 from .federation import Federation
 from .health import healthz, readyz
 from .identity.crypto import PersonalDataCipher
 from .ledger import Ledger
-from .requests import RequestService
+from .officers import OfficerDirectory
+from .requests import AccessCodeGuard, LedgerCalendarSource, OfficerDesk, RequestService
 from .upstream_http import UpstreamClients
 
 logger = logging.getLogger("ppid_gateway")
@@ -75,12 +77,15 @@ def create_app(config: GatewayConfig, *, migrate: bool = False) -> Starlette:
     """
     schema = build_schema()
     cipher = personal_data_cipher(config.personal_data)
+    officers = OfficerDirectory.from_config(config)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with UpstreamClients(config.federation) as clients:
             federation = Federation(config, clients.for_opd)
             ledger = await Ledger.open(config.database)
+            # wrong access codes are counted where cache.url says: Redis shares the counts between replicas
+            guard = AccessCodeGuard.from_config(config)
             try:
                 if migrate:
                     await ledger.migrate()
@@ -89,20 +94,37 @@ def create_app(config: GatewayConfig, *, migrate: bool = False) -> Starlette:
                     connector = federation.connector(slug)
                     return connector is not None and Capability.REQUEST_INTAKE in connector.capabilities
 
+                # one calendar for receipts and extensions, so both count the same working days
+                calendar = LedgerCalendarSource()
                 app.state.ledger = ledger
-                app.state.requests = RequestService(ledger, cipher, config, accepts_intake=accepts_intake)
+                app.state.requests = RequestService(
+                    ledger,
+                    cipher,
+                    config,
+                    accepts_intake=accepts_intake,
+                    access_code_guard=guard,
+                    calendar=calendar,
+                )
+                app.state.desk = OfficerDesk(
+                    ledger, cipher, config, accepts_intake=accepts_intake, calendar=calendar
+                )
+                app.state.officers = officers
                 app.state.federation = federation
                 app.state.config = config
                 logger.info(
-                    "ppid-gateway %s ready: %d OPDs, ledger on %s",
+                    "ppid-gateway %s ready: %d OPDs, %d officers, ledger on %s",
                     __version__,
                     len(federation.opds()),
+                    len(officers),
                     ledger.database,
                 )
-                yield
+                async with _background_delivery(config, ledger, cipher, federation) as delivery:
+                    app.state.delivery = delivery
+                    yield
             finally:
                 await federation.aclose()
                 await ledger.aclose()
+                await guard.aclose()
 
     # CORS outermost, so that a browser's preflight is answered before anything else.
     middleware: list[Middleware] = []
@@ -126,6 +148,18 @@ def create_app(config: GatewayConfig, *, migrate: bool = False) -> Starlette:
         ],
         lifespan=lifespan,
     )
+
+
+def _background_delivery(
+    config: GatewayConfig, ledger: Ledger, cipher: PersonalDataCipher, federation: Federation
+) -> contextlib.AbstractAsyncContextManager[BackgroundDelivery | None]:
+    """The outbox worker and status sync of this process, or nothing when ``delivery.enabled`` is off."""
+    if not config.delivery.enabled:
+        return contextlib.nullcontext()
+    worker = DeliveryWorker(ledger, cipher, federation.connector, config.delivery)
+    slugs = [opd.slug for opd in config.opds]
+    status_sync = StatusSync(ledger, federation.connector, lambda: slugs, config.delivery)
+    return BackgroundDelivery(worker, status_sync)
 
 
 def create_app_from_env() -> Starlette:

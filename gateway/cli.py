@@ -1,4 +1,4 @@
-"""The ``ppid-gateway`` command: demo, serve, check, migrate."""
+"""The ``ppid-gateway`` command: demo, serve, check, migrate, officer-key."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from pathlib import Path
 from rich.console import Console
 
 from . import __version__
+from .kip.roles import OfficerRole
 
 FAULTS = ("down", "hang", "slow", "error", "garbage")
 
@@ -77,6 +78,21 @@ def _parser() -> argparse.ArgumentParser:
     migrate.add_argument(
         "--config", type=Path, required=True, help="the gateway's YAML config (its database:)"
     )
+
+    officer_key = commands.add_parser(
+        "officer-key",
+        help="make a new key for a PPID officer and print the config lines for it",
+        description="Print a fresh random officer key (shown once, stored nowhere) and the `officers:` "
+        "entry with its SHA-256 to paste into the config.",
+    )
+    officer_key.add_argument(
+        "--id", dest="officer_id", help="the officer's id in the entry (e.g. dinkes-ppid)"
+    )
+    officer_key.add_argument("--name", help="the officer's display name in the entry")
+    officer_key.add_argument(
+        "--role", choices=[role.value for role in OfficerRole], help="the officer's role in the entry"
+    )
+    officer_key.add_argument("--opd", help="the slug of the officer's OPD (not for PPID_UTAMA)")
     return parser
 
 
@@ -94,6 +110,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_migrate(args.config, console)
     if args.command == "serve":
         return _serve(args, console)
+    if args.command == "officer-key":
+        from .officer_key import OfficerKeyRequest, run_officer_key
+
+        role = None if args.role is None else OfficerRole(args.role)
+        return run_officer_key(
+            OfficerKeyRequest(officer_id=args.officer_id, name=args.name, role=role, opd=args.opd), console
+        )
     if args.command == "demo":
         from .demo import DemoOptions, run_demo
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import limits
 import yaml
 from pydantic import (
     BaseModel,
@@ -30,6 +31,8 @@ from pydantic import (
 
 from connectors import Connector, UnknownConnectorKind, connector_class
 
+from .kip.roles import OfficerRole
+
 __all__ = [
     "CacheConfig",
     "CacheTtl",
@@ -38,10 +41,13 @@ __all__ = [
     "ConfigProblem",
     "ContactConfig",
     "DatabaseConfig",
+    "DeliveryConfig",
     "FederationConfig",
     "GatewayConfig",
+    "OfficerConfig",
     "OpdConfig",
     "PersonalDataConfig",
+    "RequestsConfig",
     "ResolvedConnector",
     "RoutingRule",
     "ServerConfig",
@@ -167,6 +173,51 @@ class CacheConfig(_Strict):
     """Reuse periods."""
 
 
+class DeliveryConfig(_Strict):
+    """How the outbox worker delivers requests to OPDs that take them, and asks for their states.
+
+    A failed attempt waits ``base_delay_s × 2^(attempts-1)`` (at most
+    ``max_delay_s``, with up to 20 % jitter so replicas do not retry in step)
+    before the next; after ``max_attempts`` the entry is given up and the
+    request is served from the gateway's inbox by the OPD's officers.
+    """
+
+    enabled: bool = True
+    """Run the worker in this process; turn it off on replicas that should only answer queries."""
+    poll_interval_s: float = Field(default=2.0, gt=0, le=3600)
+    """How often the worker looks for due deliveries when it found none."""
+    batch_size: int = Field(default=20, ge=1, le=1000)
+    """Deliveries claimed (and attempted concurrently) at once."""
+    lease_s: float = Field(default=120.0, gt=0, le=86_400)
+    """How long a claim lasts: a worker that dies mid-delivery frees its entries after this."""
+    attempt_timeout_s: float = Field(default=30.0, gt=0, le=3600)
+    """The longest one delivery attempt may take (less than ``lease_s``)."""
+    base_delay_s: float = Field(default=5.0, gt=0, le=86_400)
+    """The wait after the first failed attempt."""
+    max_delay_s: float = Field(default=3600.0, gt=0, le=7 * 86_400)
+    """The longest wait between attempts."""
+    max_attempts: int = Field(default=60, ge=1, le=10_000)
+    """Attempts before the entry is given up (about two and a half days with the defaults)."""
+    status_poll_interval_s: float = Field(default=300.0, gt=0, le=86_400)
+    """How often the states of delivered, unanswered requests are asked of OPDs with ``REQUEST_STATUS``."""
+    status_batch_size: int = Field(default=200, ge=1, le=10_000)
+    """Requests asked about per status round; the next round goes on where this one stopped."""
+
+    @model_validator(mode="after")
+    def _attempt_fits_in_lease(self) -> DeliveryConfig:
+        if self.attempt_timeout_s >= self.lease_s:
+            raise ValueError(
+                f"attempt_timeout_s ({self.attempt_timeout_s:g}) must be less than "
+                f"lease_s ({self.lease_s:g}): otherwise another worker may claim an entry "
+                "while it is still being delivered"
+            )
+        if self.base_delay_s > self.max_delay_s:
+            raise ValueError(
+                f"base_delay_s ({self.base_delay_s:g}) must not exceed max_delay_s ({self.max_delay_s:g})"
+            )
+        return self
+
+
 class ServerConfig(_Strict):
     """How the gateway's HTTP endpoint treats browsers and slow networks."""
 
@@ -229,6 +280,32 @@ class PersonalDataConfig(_Strict):
     """During a key rotation: the variable holding the previous keys, comma-separated; they only decrypt."""
 
 
+class RequestsConfig(_Strict):
+    """How the request service guards citizens' access codes (DOMAIN.md, Cek Status)."""
+
+    access_code_attempts: str = "5/15 minutes"
+    """Wrong access codes allowed per registration number in any such window, in the notation
+    of the ``limits`` library (``5/15 minutes``, ``10 per hour``). Past it every code check for
+    that number, right or wrong, is refused with ``RATE_LIMITED`` until the window moves on."""
+    attempts_timeout_s: float = Field(default=1.0, gt=0, le=30)
+    """The longest a code check waits for the shared attempt counter (Redis, when ``cache.url``
+    names one) before checking the code without it."""
+
+    @field_validator("access_code_attempts")
+    @classmethod
+    def _one_limit(cls, text: str) -> str:
+        try:
+            parsed = limits.parse_many(text)
+        except ValueError:
+            parsed = []
+        if len(parsed) != 1 or parsed[0].amount < 1:
+            raise ValueError(
+                "expected one limit such as '5/15 minutes' or '10 per hour': "
+                "at least 1 attempt per a number of seconds, minutes, hours or days"
+            )
+        return text
+
+
 class RoutingRule(_Strict):
     """Send a request that names none of the OPDs to ``opd`` when its text has one of ``keywords``.
 
@@ -249,6 +326,55 @@ class RoutingRule(_Strict):
         return keywords
 
 
+OFFICER_ID_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,63}$"
+"""An officer's id: lower-case letters, digits, ``.``, ``_`` and ``-``, at most 64 (``dinkes-ppid``)."""
+_SHA256_HEX = re.compile(r"[0-9a-f]{64}")
+
+
+class OfficerConfig(_Strict):
+    """One officer who signs in with a key: the PPID or the atasan PPID of an OPD, or PPID Utama.
+
+    The key is never written here, only ``key_sha256``, the hex SHA-256 of it:
+    a leaked config file lets no one act as an officer. ``ppid-gateway
+    officer-key`` makes a key and prints the line to paste.
+    """
+
+    id: str = Field(pattern=OFFICER_ID_PATTERN)
+    """Unique and stable: the history and the personal-data audit name the officer by it."""
+    name: str = Field(min_length=1, max_length=200)
+    """How the officer is shown (``me``), e.g. ``PPID Pembantu Dinas Kesehatan``."""
+    role: OfficerRole
+    """``PPID`` (PPID Pembantu), ``ATASAN`` (atasan PPID) or ``PPID_UTAMA``."""
+    opd: str | None = Field(default=None, pattern=SLUG_PATTERN)
+    """The OPD the officer acts for; absent for ``PPID_UTAMA``, who acts for every OPD."""
+    key_sha256: str
+    """The 64 hex digits of the SHA-256 of the officer's key."""
+
+    @field_validator("key_sha256", mode="before")
+    @classmethod
+    def _hex_digest(cls, value: Any) -> str:
+        # Never quote the value: someone may have pasted the key itself here.
+        text = value.strip().lower() if isinstance(value, str) else ""
+        if not _SHA256_HEX.fullmatch(text):
+            raise ValueError(
+                "expected the 64 hex digits of the SHA-256 of the officer's key, "
+                "as `ppid-gateway officer-key` prints them (never the key itself)"
+            )
+        return text
+
+    @model_validator(mode="after")
+    def _role_fits_opd(self) -> OfficerConfig:
+        if self.role is OfficerRole.PPID_UTAMA and self.opd is not None:
+            raise ValueError(
+                "a PPID_UTAMA officer acts for every OPD: remove opd (PPID Utama's own OPD is ppid_utama)"
+            )
+        if self.role is not OfficerRole.PPID_UTAMA and self.opd is None:
+            raise ValueError(
+                f"a {self.role.value} officer acts for one OPD: add opd, the slug of that OPD in opds"
+            )
+        return self
+
+
 class GatewayConfig(_Strict):
     """The whole configuration file."""
 
@@ -261,9 +387,13 @@ class GatewayConfig(_Strict):
     cache: CacheConfig = CacheConfig()
     database: DatabaseConfig = DatabaseConfig()
     personal_data: PersonalDataConfig = PersonalDataConfig()
+    requests: RequestsConfig = RequestsConfig()
+    delivery: DeliveryConfig = DeliveryConfig()
     opds: tuple[OpdConfig, ...] = Field(min_length=1)
     routing_rules: tuple[RoutingRule, ...] = ()
     """Where a request goes when it names no OPD and cites no document; else PPID Utama."""
+    officers: tuple[OfficerConfig, ...] = ()
+    """Who may answer requests, extend deadlines, decide objections and forward requests."""
 
     @model_validator(mode="before")
     @classmethod
@@ -288,6 +418,28 @@ class GatewayConfig(_Strict):
                 raise ValueError(
                     f"routing_rules[{index}].opd {rule.opd!r} is not the slug of any OPD in opds"
                 )
+        return self
+
+    @model_validator(mode="after")
+    def _officers_distinct(self) -> GatewayConfig:
+        slugs = {opd.slug for opd in self.opds}
+        ids: dict[str, int] = {}
+        keys: dict[str, int] = {}
+        for index, officer in enumerate(self.officers):
+            if officer.opd is not None and officer.opd not in slugs:
+                raise ValueError(f"officers[{index}].opd {officer.opd!r} is not the slug of any OPD in opds")
+            if officer.id in ids:
+                raise ValueError(
+                    f"officers[{index}].id {officer.id!r} is also the id of officers[{ids[officer.id]}]; "
+                    "every officer needs an id of their own"
+                )
+            if officer.key_sha256 in keys:
+                raise ValueError(
+                    f"officers[{index}].key_sha256 is also the key of officers[{keys[officer.key_sha256]}]; "
+                    "give every officer a key of their own (ppid-gateway officer-key)"
+                )
+            ids[officer.id] = index
+            keys[officer.key_sha256] = index
         return self
 
     def opd(self, slug: str) -> OpdConfig | None:

@@ -26,9 +26,15 @@ from simulator.fleet import Fleet
 from .app import StartupError, create_app
 from .config import ConfigError, load_config
 from .identity.crypto import generate_master_key
+from .kip.roles import OfficerRole
+from .officers import key_sha256, new_officer_key
 
 KEY_FILE = "personal-data.key"
 """The demo's personal-data key, in its data dir: made once (mode 0600), reused afterwards."""
+OFFICER_KEYS_FILE = "officer-keys.yaml"
+"""The demo officers' keys, in its data dir (mode 0600): each made once, reused while the officer exists."""
+DEMO_OFFICER_OPDS = ("dinkes", "dindikbud")
+"""The OPDs that get a PPID and an atasan PPID in the demo, when simulated (else the first others)."""
 
 FAULT_KNOBS: dict[str, dict[str, Any]] = {
     "down": {"down": True},
@@ -79,6 +85,8 @@ def run_demo(options: DemoOptions, console: Console) -> int:
     with Fleet(slugs, knobs=knobs, processes=options.processes) as fleet:
         config_path = data_dir / "demo.yaml"
         rendered = fleet.gateway_config(data_dir / "catalogs", config_dir=data_dir)
+        officers = demo_officers(data_dir, [opd["slug"] for opd in rendered["opds"]], rendered["ppid_utama"])
+        rendered["officers"] = [officer.config_entry() for officer in officers]
         config_path.write_text(
             yaml.safe_dump(rendered, sort_keys=False, allow_unicode=True), encoding="utf-8"
         )
@@ -101,7 +109,7 @@ def run_demo(options: DemoOptions, console: Console) -> int:
         )
         # uvicorn re-raises the Ctrl-C it handled; the fleet still has to be stopped.
         with contextlib.suppress(KeyboardInterrupt):
-            asyncio.run(_serve(server, console, config_path, len(slugs), options.faults))
+            asyncio.run(_serve(server, console, config_path, len(slugs), options.faults, officers=officers))
     console.print("Stopped the gateway and every simulated OPD.")
     return 0
 
@@ -118,8 +126,91 @@ def demo_personal_data_key(data_dir: Path) -> str:
     return key
 
 
+@dataclass(frozen=True)
+class DemoOfficer:
+    """An officer of the demo, with the key that signs them in (the demo's only: never a real one)."""
+
+    id: str
+    name: str
+    role: OfficerRole
+    opd: str | None
+    key: str = field(repr=False)
+
+    def config_entry(self) -> dict[str, Any]:
+        """The officer's entry in the generated config: the key's SHA-256, never the key."""
+        entry: dict[str, Any] = {"id": self.id, "name": self.name, "role": self.role.value}
+        if self.opd is not None:
+            entry["opd"] = self.opd
+        entry["key_sha256"] = key_sha256(self.key)
+        return entry
+
+
+def demo_officers(data_dir: Path, slugs: list[str], ppid_utama: str) -> list[DemoOfficer]:
+    """A PPID and an atasan PPID for two simulated OPDs, and PPID Utama, with keys kept in ``data_dir``.
+
+    The keys are in :data:`OFFICER_KEYS_FILE` (readable by the owner only), so
+    that a client keeps working across runs with the same ``--data-dir``; an
+    officer new to this run (another ``--opds``) gets a new key there.
+    """
+    others = [slug for slug in slugs if slug != ppid_utama]
+    chosen = [slug for slug in DEMO_OFFICER_OPDS if slug in others]
+    chosen += [slug for slug in others if slug not in chosen][: max(0, 2 - len(chosen))]
+    wanted: list[tuple[str, str, OfficerRole, str | None]] = []
+    for slug in chosen:
+        wanted.append((f"{slug}-ppid", f"PPID Pembantu {slug} (demo)", OfficerRole.PPID, slug))
+        wanted.append((f"{slug}-atasan", f"Atasan PPID {slug} (demo)", OfficerRole.ATASAN, slug))
+    wanted.append(("ppid-utama", "PPID Utama (demo)", OfficerRole.PPID_UTAMA, None))
+    path = data_dir / OFFICER_KEYS_FILE
+    known: dict[str, str] = {}
+    if path.exists():
+        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if isinstance(loaded, dict):
+            known = {str(name): str(key) for name, key in loaded.items()}
+    officers = [
+        DemoOfficer(officer_id, name, role, opd, known.get(officer_id) or new_officer_key())
+        for officer_id, name, role, opd in wanted
+    ]
+    _write_private(path, yaml.safe_dump({officer.id: officer.key for officer in officers}, sort_keys=False))
+    return officers
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` readable by the owner only, replacing it whole."""
+    partial = path.with_name(path.name + ".new")
+    partial.unlink(missing_ok=True)
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+        file.write(text)
+    os.replace(partial, path)
+
+
+def _print_officers(console: Console, officers: list[DemoOfficer], keys_file: Path) -> None:
+    # one line each, never a table: a key cut to the terminal's width would be useless
+    console.print(
+        "\nOfficer keys (this demo's only; kept in " + str(keys_file) + "):", highlight=False, soft_wrap=True
+    )
+    for officer in officers:
+        where = officer.opd or "every OPD"
+        console.print(
+            f"  {officer.id} ({officer.role.value}, {where}): {officer.key}", highlight=False, soft_wrap=True
+        )
+    console.print(
+        'Sign in as one in GraphiQL with the header {"Authorization": "Bearer <key>"}, then try '
+        "`{ me { id role } inbox { totalCount } }` or the officer mutations (docs/schema.md).",
+        soft_wrap=True,
+        highlight=False,
+        markup=False,
+    )
+
+
 async def _serve(
-    server: uvicorn.Server, console: Console, config_path: Path, opd_count: int, faults: dict[str, str]
+    server: uvicorn.Server,
+    console: Console,
+    config_path: Path,
+    opd_count: int,
+    faults: dict[str, str],
+    *,
+    officers: list[DemoOfficer],
 ) -> None:
     serving = asyncio.create_task(server.serve())
     while not server.started:
@@ -140,5 +231,6 @@ async def _serve(
     )
     if faults:
         console.print("Misbehaving on purpose: " + ", ".join(f"{s}={f}" for s, f in sorted(faults.items())))
+    _print_officers(console, officers, config_path.with_name(OFFICER_KEYS_FILE))
     console.print("Press Ctrl-C to stop.")
     await serving

@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from .ledger import Ledger, LedgerUnavailable
+from .ledger.clock import utc_now
 
 logger = logging.getLogger("ppid_gateway.health")
 
@@ -29,7 +30,9 @@ async def readyz(request: Request) -> JSONResponse:
     database that does not answer does not make it 503: federated reads
     still work, so the replica stays in service, ``"status": "degraded"``
     with ``"database": "unavailable"`` (request mutations answer
-    ``SERVICE_UNAVAILABLE`` meanwhile).
+    ``SERVICE_UNAVAILABLE`` meanwhile). With the database up, ``deliveries``
+    shows the outbox backlog: pending and given-up deliveries to OPDs, and
+    the age of the oldest pending one.
     """
     federation = getattr(request.app.state, "federation", None)
     if federation is None:
@@ -41,7 +44,24 @@ async def readyz(request: Request) -> JSONResponse:
         checks["database"] = await _database_check(ledger)
         if checks["database"] != "ok":
             status = "degraded"
+        else:
+            checks["deliveries"] = await _deliveries(ledger)
     return JSONResponse({"status": status, "checks": checks})
+
+
+async def _deliveries(ledger: Ledger) -> dict[str, object] | str:
+    """The outbox backlog: informative, never a reason to take the replica out of service."""
+    try:
+        async with asyncio.timeout(DATABASE_CHECK_TIMEOUT_S):
+            backlog = await ledger.outbox.backlog()
+    except (LedgerUnavailable, TimeoutError):
+        return "unknown"
+    oldest = backlog.oldest_pending_since
+    return {
+        "pending": backlog.pending,
+        "failed": backlog.failed,
+        "oldest_pending_age_s": None if oldest is None else round((utc_now() - oldest).total_seconds()),
+    }
 
 
 NOT_MIGRATED = "not migrated: run `ppid-gateway migrate --config FILE`"

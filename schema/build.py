@@ -13,6 +13,8 @@ from .errors import label_request_error
 from .extensions import UpstreamReport
 from .mutations import Mutation
 from .queries import Query
+from .types.requester import UnmaskedRequesterType
+from .types.requests import MaskedRequesterType
 
 MAX_QUERY_DEPTH = 12
 MAX_ALIASES = 30
@@ -35,6 +37,8 @@ def build_schema(**overrides: Any) -> strawberry.Schema:
     return GatewaySchema(
         query=Query,
         mutation=Mutation,
+        # the implementations of the Requester interface, which no field names directly
+        types=[MaskedRequesterType, UnmaskedRequesterType],
         # Factories: Strawberry builds extensions per operation; the parser and
         # validation caches live at module level, shared by every operation.
         extensions=[

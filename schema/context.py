@@ -1,7 +1,10 @@
-"""The per-operation context: the engine, the upstream report and the DataLoaders.
+"""The per-operation context: the engine, the upstream report, the DataLoaders, and who is calling.
 
 DataLoaders are built here, once per operation, so their caches never leak
-from one client's request into another's.
+from one client's request into another's. The caller is an officer when the
+request carried a valid officer key; a key that is not valid is kept as
+the refusal to give (``officer_refusal``) when an officer's field is asked
+for, so that public queries still work with a stale key in a client.
 """
 
 from __future__ import annotations
@@ -14,7 +17,8 @@ from strawberry.dataloader import DataLoader
 
 from connectors import OpdProfile
 from gateway.federation import FederatedDocument, Federation, OperationReport
-from gateway.requests import RequestService
+from gateway.officers import Officer, Unauthenticated
+from gateway.requests import OfficerDesk, RequestService
 
 
 @dataclass
@@ -25,6 +29,12 @@ class GatewayContext:
     request: Any = None
     requests: RequestService | None = None
     """The request service; ``None`` where the app has none (schema tests of reads only)."""
+    desk: OfficerDesk | None = None
+    """The officer desk; ``None`` where the app has none."""
+    officer: Officer | None = None
+    """The officer whose key the request carried; ``None`` for a citizen (or an invalid key)."""
+    officer_refusal: Unauthenticated | None = None
+    """Why a key the request carried was not accepted; raised when an officer's field is asked for."""
     response: Any = None
     report: OperationReport = field(init=False)
     """How each OPD answered; every engine call of the operation shares its one deadline."""

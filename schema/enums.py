@@ -11,6 +11,7 @@ import strawberry
 from connectors import DocumentOrder, ExemptionGround, InformationCategory, MenuSectionKind
 from connectors.vocabulary import (
     DeliveryMethod,
+    ObjectionReason,
     ObtainMethod,
     RequesterType,
     RequestKind,
@@ -63,6 +64,13 @@ strawberry.enum(
 )
 strawberry.enum(RequestKind, name="RequestKind", description="An information request or an objection.")
 strawberry.enum(
+    ObjectionReason,
+    name="ObjectionReason",
+    description="The reason of an objection, UU KIP Pasal 35(1): A refused on a Pasal 17 exemption; "
+    "B periodic information not provided; C request not responded to; D responded to other than as "
+    "requested; E request not fulfilled; F unreasonable fees; G information delivered late.",
+)
+strawberry.enum(
     RequestState,
     name="RequestState",
     description="Where a request or objection is in its life (DOMAIN.md).",
@@ -86,6 +94,7 @@ __all__ = [
     "ExemptionGround",
     "InformationCategory",
     "MenuSectionKind",
+    "ObjectionReason",
     "ObtainMethod",
     "RequestKind",
     "RequestState",

@@ -2,8 +2,9 @@
 
 The service's errors become GraphQL errors with their own ``extensions``:
 ``BAD_USER_INPUT`` with every field at fault (``fields``), ``RULE_VIOLATION``
-with the rule's key and article, ``NOT_FOUND``, and ``SERVICE_UNAVAILABLE``
-when the ledger's database does not answer.
+with the rule's key and article, ``NOT_FOUND``, ``RATE_LIMITED`` with
+``retryAfterSeconds`` after too many wrong access codes, and
+``SERVICE_UNAVAILABLE`` when the ledger's database does not answer.
 """
 
 from __future__ import annotations
@@ -16,9 +17,17 @@ from graphql import GraphQLError
 
 from gateway.identity.errors import InvalidInput
 from gateway.kip.errors import RuleViolation
-from gateway.requests import RequestNotFound, RequestService, ServiceUnavailable
+from gateway.requests import RateLimited, RequestNotFound, RequestService, ServiceUnavailable
 
-from .types.requests import CancelRequestInput, InformationRequestInput, RequestReceipt, RequestStatus
+from .officer_mutations import OfficerMutations
+from .types.requests import (
+    CancelRequestInput,
+    DisputeObjectionInput,
+    InformationRequestInput,
+    ObjectionInput,
+    RequestReceipt,
+    RequestStatus,
+)
 
 SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
 _WRITE_UNAVAILABLE = (
@@ -51,6 +60,8 @@ def request_errors(*, write: bool) -> Iterator[None]:
         raise GraphQLError(str(exc), extensions=exc.extensions) from None
     except RequestNotFound as exc:
         raise GraphQLError(str(exc), extensions=exc.extensions) from None
+    except RateLimited as exc:
+        raise GraphQLError(str(exc), extensions=exc.extensions) from None
     except ServiceUnavailable:
         raise GraphQLError(
             _WRITE_UNAVAILABLE if write else _READ_UNAVAILABLE, extensions={"code": SERVICE_UNAVAILABLE}
@@ -68,7 +79,7 @@ async def resolve_request_status(
 
 
 @strawberry.type
-class Mutation:
+class Mutation(OfficerMutations):
     @strawberry.mutation(
         description="Submit an information request; the receipt's access code is shown only here."
     )
@@ -87,4 +98,31 @@ class Mutation:
         service = request_service(info, write=True)
         with request_errors(write=True):
             status = await service.cancel_request(input.registration_number, input.access_code, input.reason)
+        return RequestStatus(source=status)
+
+    @strawberry.mutation(
+        description="Object to a request (keberatan) with its access code; the objection's receipt "
+        "(number KB/…, its own access code, shown only here) is due an answer in 30 working days."
+    )
+    async def submit_objection(self, info: strawberry.Info, input: ObjectionInput) -> RequestReceipt:
+        service = request_service(info, write=True)
+        with request_errors(write=True):
+            receipt = await service.submit_objection(
+                input.registration_number,
+                input.access_code,
+                input.reason,
+                input.statement,
+                idempotency_key=input.idempotency_key,
+            )
+        return RequestReceipt(source=receipt)
+
+    @strawberry.mutation(
+        description="Record that an objection was taken to the Komisi Informasi, with the objection's "
+        "access code: after the atasan PPID's answer, or once its 30 working days lapsed, and within "
+        "14 working days after (UU KIP Pasal 37(2))."
+    )
+    async def dispute_objection(self, info: strawberry.Info, input: DisputeObjectionInput) -> RequestStatus:
+        service = request_service(info, write=True)
+        with request_errors(write=True):
+            status = await service.dispute_objection(input.registration_number, input.access_code, input.note)
         return RequestStatus(source=status)

@@ -11,7 +11,7 @@ from connectors import DocumentFilter as EngineDocumentFilter
 from connectors import DocumentOrder, InformationCategory
 
 from .errors import bad_user_input, user_errors
-from .mutations import resolve_request_status
+from .officer_queries import OfficerQueries, resolve_status_for_caller
 from .types.document import Document, DocumentConnection, DocumentFilter
 from .types.information_list import InformationListConnection
 from .types.opd import Opd
@@ -110,7 +110,7 @@ async def resolve_information_list(
 
 
 @strawberry.type
-class Query:
+class Query(OfficerQueries):
     @strawberry.field(description="The OPDs of the directory, in directory order.")
     def opds(self, info: strawberry.Info, filter: OpdFilter | None = None) -> list[Opd]:
         configs = info.context.federation.opds()
@@ -166,13 +166,14 @@ class Query:
         return await resolve_information_list(info, opds, category, first, after)
 
     @strawberry.field(
-        description="Cek Status: a request by its registration number; its detail only with the access code. "
+        description="Cek Status: a request by its registration number; its detail only with the access code "
+        "(the requester masked), or with the key of an officer of its OPD or PPID Utama (in full, audited). "
         "Null when no request has this number."
     )
     async def request_status(
         self, info: strawberry.Info, registration_number: str, access_code: str | None = None
     ) -> RequestStatus | None:
-        return await resolve_request_status(info, registration_number, access_code)
+        return await resolve_status_for_caller(info, registration_number, access_code)
 
     @strawberry.field(description="Probe every OPD's system now: status, latency, last error, circuit state.")
     async def upstreams(self, info: strawberry.Info) -> list[UpstreamHealth]:

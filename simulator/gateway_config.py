@@ -155,4 +155,28 @@ def render_config_yaml(config: Mapping[str, Any], *, base_port: int | None = Non
         )
         lines += [f"# {line}" for line in textwrap.wrap(text, width=100)]
     body = yaml.dump(dict(config), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=110)
-    return "\n".join(lines) + "\n" + body
+    tail = _OFFICERS_EXAMPLE if base_port is not None and "officers" not in config else ""
+    return "\n".join(lines) + "\n" + body + tail
+
+
+_OFFICERS_EXAMPLE = """
+# Officers answer requests with a key of their own; the config keeps only its SHA-256. For each one,
+#   ppid-gateway officer-key --id dinkes-ppid --name "PPID Pembantu Dinkes" --role PPID --opd dinkes
+# prints a new key (give it to that officer only) and the entry to paste here, uncommented.
+# Roles: PPID and ATASAN (atasan PPID, decides objections) act for their opd; PPID_UTAMA for every OPD.
+# officers:
+#   - id: dinkes-ppid
+#     name: PPID Pembantu Dinkes
+#     role: PPID
+#     opd: dinkes
+#     key_sha256: <the 64 hex digits ppid-gateway officer-key prints>
+#   - id: dinkes-atasan
+#     name: Atasan PPID Dinkes
+#     role: ATASAN
+#     opd: dinkes
+#     key_sha256: <...>
+#   - id: ppid-utama
+#     name: PPID Utama Provinsi Banten
+#     role: PPID_UTAMA
+#     key_sha256: <...>
+"""

@@ -41,11 +41,13 @@ class GatewayProcess:
         env: Mapping[str, str] | None = None,
         start_timeout_s: float = 30.0,
         workers: int = 1,
+        log_level: str = "info",
     ) -> None:
         self.config = config
         self.env = dict(env or {})
         self.start_timeout_s = start_timeout_s
         self.workers = workers
+        self.log_level = log_level
         self.url = ""
         """``http://127.0.0.1:PORT`` once started."""
         self.process: subprocess.Popen[str] | None = None
@@ -81,7 +83,7 @@ class GatewayProcess:
             "--port",
             "0",
             "--log-level",
-            "info",
+            self.log_level,
             "--workers",
             str(self.workers),
         ]
@@ -149,6 +151,15 @@ class GatewayProcess:
             self._pump.join(timeout=5)  # the pipe ends with the process
         if self.process.stdout is not None:
             self.process.stdout.close()
+
+    def kill(self) -> None:
+        """End the process at once (SIGKILL): no shutdown, no cleanup, as in a crash or an OOM kill."""
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+        self.stop()
 
     def __enter__(self) -> GatewayProcess:
         return self.start()

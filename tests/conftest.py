@@ -6,6 +6,11 @@
 own database ``ppid_test_<hex>`` through it, gives each test an empty
 ``public`` schema in it, and drops it at the end, also after failures. Set
 but not answering is a failure, never a skip.
+
+``test_redis`` is the Redis at ``PPID_TEST_REDIS_URL`` (e.g.
+``redis://127.0.0.1:6379/0``) with a key prefix of this run's own
+(``ppid_test_<hex>``); every key under it is deleted at the end. Unset skips,
+set but not answering fails, like PostgreSQL.
 """
 
 from __future__ import annotations
@@ -15,9 +20,11 @@ import os
 import secrets
 from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import pytest
+import redis
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -26,6 +33,7 @@ from sqlalchemy.pool import NullPool
 from gateway.identity.crypto import generate_master_key
 
 PG_VARIABLE = "PPID_TEST_DATABASE_URL"
+REDIS_VARIABLE = "PPID_TEST_REDIS_URL"
 
 # Every gateway a test starts (in process, or `ppid-gateway serve` in a subprocess) needs
 # a personal-data key; a test about a missing key removes it with monkeypatch.
@@ -93,3 +101,40 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Any) -> str:
     url: str = request.getfixturevalue("postgres_database")
     run_in_thread(lambda: run_admin(url, "DROP SCHEMA public CASCADE", "CREATE SCHEMA public"))
     return url
+
+
+@dataclass(frozen=True, slots=True)
+class TestRedis:
+    """A Redis to test against, and the key prefix this run owns in it."""
+
+    __test__ = False  # not a test class, whatever its name
+
+    url: str
+    key_prefix: str
+
+
+@pytest.fixture(scope="session")
+def test_redis() -> Iterator[TestRedis]:
+    """This run's Redis and key prefix; skips when the variable is unset, fails when Redis does not answer."""
+    url = os.environ.get(REDIS_VARIABLE)
+    if not url:
+        pytest.skip(f"set {REDIS_VARIABLE} to run against Redis")
+    client = redis.Redis.from_url(url, socket_connect_timeout=5, socket_timeout=5)
+    problem = None
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        problem = f"{type(exc).__name__}: {exc}"
+    if problem is not None:
+        client.close()
+        pytest.fail(f"{REDIS_VARIABLE} is set, but Redis did not answer: {problem}", pytrace=False)
+    prefix = f"ppid_test_{secrets.token_hex(6)}"
+    try:
+        yield TestRedis(url, prefix)
+    finally:
+        try:
+            keys = list(client.scan_iter(match=f"{prefix}*", count=1000))
+            if keys:
+                client.delete(*keys)
+        finally:
+            client.close()

@@ -53,3 +53,16 @@ def test_the_intake_example_in_connectors_md_is_valid_rest_settings() -> None:
         {"base_url": "https://dinkes.example.go.id", **yaml.safe_load(example)}
     )
     assert settings.intake is not None and settings.intake.status is not None
+
+
+def test_the_graphql_examples_in_schema_md_are_valid_operations() -> None:
+    from graphql import build_schema as from_sdl
+    from graphql import parse, validate
+
+    from schema.build import build_schema
+
+    schema = from_sdl(build_schema().as_str())
+    examples = blocks("schema.md", "graphql")
+    assert any("submitObjection" in example for example in examples)
+    for example in examples:
+        assert validate(schema, parse(example)) == [], example

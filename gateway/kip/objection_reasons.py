@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from connectors import ExemptionGround
 
@@ -105,7 +105,9 @@ def require_objection_reasons(
     """The chosen ``reasons`` if every one is open today; else :class:`RuleViolation`.
 
     The refusal names the first reason that is not open and says why: not
-    yet arisen, or its 30 working days are over.
+    yet arisen (and when it would arise, or why it cannot), or its 30 working
+    days are over; and it lists the reasons open now with their last days,
+    so that the citizen can file on one of them at once.
     """
     chosen = sorted(set(reasons), key=lambda reason: reason.value)
     if not chosen:
@@ -115,9 +117,9 @@ def require_objection_reasons(
             rule="UU KIP Pasal 35(1)",
             key="OBJECTION_WITHOUT_REASON",
         )
-    open_now = {
-        available.reason: available for available in objection_reasons_available(facts, today, calendar)
-    }
+    available_now = objection_reasons_available(facts, today, calendar)
+    open_now = {available.reason: available for available in available_now}
+    open_en, open_id = _open_reasons(available_now)
     arisen = _arisen(facts, today)
     for reason in chosen:
         if reason in open_now:
@@ -125,20 +127,80 @@ def require_objection_reasons(
         words_en, words_id = _REASON_WORDS[reason]
         arose = arisen.get(reason)
         if arose is None:
+            why_en, why_id = _why_not_arisen(reason, facts)
             raise RuleViolation(
-                f"reason {reason.value.lower()} ({words_en}) does not apply to this request now",
+                f"reason {reason.value.lower()} ({words_en}) does not apply to this request now: {why_en}; "
+                f"reasons open now: {open_en}",
                 message_id=f"alasan huruf {reason.value.lower()} ({words_id}) tidak berlaku "
-                "untuk permohonan ini saat ini",
+                f"untuk permohonan ini saat ini: {why_id}; alasan yang dapat diajukan sekarang: {open_id}",
                 rule="UU KIP Pasal 35(1)",
                 key="OBJECTION_REASON_NOT_ARISEN",
             )
         deadline = objection_filing_deadline(calendar, arose).isoformat()
         raise RuleViolation(
             f"the {OBJECTION_FILING_DAYS} working days to object on reason {reason.value.lower()} "
-            f"({words_en}) ended on {deadline}",
+            f"({words_en}) ended on {deadline}; reasons open now: {open_en}",
             message_id=f"batas {OBJECTION_FILING_DAYS} hari kerja untuk mengajukan keberatan dengan alasan "
-            f"huruf {reason.value.lower()} ({words_id}) berakhir pada {deadline}",
+            f"huruf {reason.value.lower()} ({words_id}) berakhir pada {deadline}; "
+            f"alasan yang dapat diajukan sekarang: {open_id}",
             rule="UU KIP Pasal 36(1)",
             key="OBJECTION_TOO_LATE",
         )
     return tuple(open_now[reason] for reason in chosen)
+
+
+def _open_reasons(available: Iterable[AvailableReason]) -> tuple[str, str]:
+    """The open reasons as a refusal lists them, each with its last day: ``b, d (until 2026-05-08)``."""
+    en, id_ = [], []
+    for item in available:
+        letter = item.reason.value.lower()
+        until = "" if item.filing_deadline is None else item.filing_deadline.isoformat()
+        en.append(f"{letter} (until {until})" if until else letter)
+        id_.append(f"{letter} (sampai {until})" if until else letter)
+    return ", ".join(en), ", ".join(id_)
+
+
+def _why_not_arisen(reason: ObjectionReason, facts: RequestFacts) -> tuple[str, str]:
+    """When ``reason`` would arise for this request, or why it cannot: what the citizen may wait for."""
+    due = facts.due_date.isoformat()
+    answered = facts.answered_on
+    if facts.state is RequestState.CANCELLED:
+        return (
+            "the request was cancelled, so only reason b can apply",
+            "permohonan telah dibatalkan sehingga hanya alasan huruf b yang dapat berlaku",
+        )
+    if facts.state in OUTCOMES and answered is not None:
+        on = answered.isoformat()
+        if reason is _R.A:
+            return (
+                f"the answer of {on} was not a refusal citing a Pasal 17 exemption",
+                f"jawaban tanggal {on} bukan penolakan berdasarkan pengecualian Pasal 17",
+            )
+        if reason is _R.C and answered > facts.due_date:
+            return (
+                f"the request was answered on {on}, after its due date {due}: that is reason g",
+                f"permohonan dijawab pada {on}, setelah batas waktunya {due}: itu alasan huruf g",
+            )
+        if reason in (_R.C, _R.G):
+            return (
+                f"the request was answered on {on}, by its due date {due}",
+                f"permohonan dijawab pada {on}, sebelum batas waktunya {due} berakhir",
+            )
+    if reason is _R.C:
+        after = (facts.due_date + timedelta(days=1)).isoformat()
+        return (
+            f"it arises on {after}, the day after the due date {due}, if the request is still unanswered",
+            f"alasan ini timbul pada {after}, sehari setelah batas waktu {due}, "
+            "jika permohonan belum juga dijawab",
+        )
+    if reason is _R.G:
+        return (
+            f"it arises if the answer comes after the due date, {due}",
+            f"alasan ini timbul jika jawaban diberikan setelah batas waktu, {due}",
+        )
+    if reason is _R.A:
+        return (
+            "it arises if the request is refused on a Pasal 17 exemption",
+            "alasan ini timbul jika permohonan ditolak berdasarkan pengecualian Pasal 17",
+        )
+    return ("it arises once the request is answered", "alasan ini timbul setelah permohonan dijawab")

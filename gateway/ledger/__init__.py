@@ -25,8 +25,9 @@ from .errors import (
     LedgerUnavailable,
     RequestNotFound,
 )
+from .inbox import InboxPosition, InboxQuery, InboxRow
 from .ledger import Ledger
-from .outbox import Outbox
+from .outbox import Outbox, OutboxBacklog
 from .rows import (
     EventRow,
     HolidayOverrideRow,
@@ -49,6 +50,9 @@ __all__ = [
     "EventRow",
     "HolidayOverrideRow",
     "IdempotencyRow",
+    "InboxPosition",
+    "InboxQuery",
+    "InboxRow",
     "LeaseLost",
     "Ledger",
     "LedgerError",
@@ -56,6 +60,7 @@ __all__ = [
     "LedgerUnavailable",
     "NewRequest",
     "Outbox",
+    "OutboxBacklog",
     "OutboxOperation",
     "OutboxRow",
     "OutboxStatus",

@@ -19,6 +19,7 @@ only ever taken while unclaimed or with its lease run out.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -32,9 +33,21 @@ from .rows import OutboxRow, row_from_mapping
 from .tables import outbox, requests
 from .vocabulary import OutboxOperation, OutboxStatus
 
-__all__ = ["Outbox"]
+__all__ = ["Outbox", "OutboxBacklog"]
 
 _SUBMISSIONS = frozenset({OutboxOperation.SUBMIT_REQUEST, OutboxOperation.SUBMIT_OBJECTION})
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxBacklog:
+    """How far delivery is behind: what operators watch."""
+
+    pending: int
+    """Entries waiting for delivery, due or not."""
+    failed: int
+    """Entries given up: their requests are answered from the gateway's inbox."""
+    oldest_pending_since: datetime | None
+    """When the oldest pending entry was queued; ``None`` when nothing is pending."""
 
 
 class Outbox:
@@ -84,8 +97,10 @@ class Outbox:
         """The OPD accepted the entry: it is never claimed again.
 
         A submission's ``upstream_reference`` (the OPD's own number) is written
-        on its request too, in the same transaction. Raises :class:`LeaseLost`
-        when ``worker_id`` does not hold the entry.
+        on its request too, in the same transaction, while the request is still
+        routed to that OPD (a request forwarded elsewhere meanwhile keeps none
+        of the first OPD's numbers). Raises :class:`LeaseLost` when ``worker_id``
+        does not hold the entry.
         """
         async with begin(self._engine) as connection:
             row = await _finish(
@@ -101,7 +116,7 @@ class Outbox:
             if upstream_reference is not None and row.operation in _SUBMISSIONS:
                 await connection.execute(
                     sa.update(requests)
-                    .where(requests.c.id == row.request_id)
+                    .where(requests.c.id == row.request_id, requests.c.opd_slug == row.opd_slug)
                     .values(
                         upstream_reference=upstream_reference,
                         version=requests.c.version + 1,
@@ -139,6 +154,18 @@ class Outbox:
                 last_error=error,
                 claimed_until=None,
             )
+
+    async def backlog(self) -> OutboxBacklog:
+        """Pending and given-up entries, and the age of the oldest pending one."""
+        statement = sa.select(
+            sa.func.count().filter(outbox.c.status == OutboxStatus.PENDING),
+            sa.func.count().filter(outbox.c.status == OutboxStatus.FAILED_PERMANENTLY),
+            # min() keeps the column's type, so the time comes back aware on both backends
+            sa.func.min(outbox.c.created_at).filter(outbox.c.status == OutboxStatus.PENDING),
+        ).select_from(outbox)
+        async with begin(self._engine, read_only=True) as connection:
+            pending, failed, oldest = (await connection.execute(statement)).one()
+        return OutboxBacklog(int(pending or 0), int(failed or 0), oldest)
 
     async def pending_count(self) -> int:
         """How many entries wait for delivery, due or not, claimed or not."""

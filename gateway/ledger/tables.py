@@ -137,8 +137,9 @@ outbox = sa.Table(
     sa.Column("claimed_by", sa.String(200)),
     sa.Column("claimed_until", UtcDateTime()),
     sa.Column("created_at", UtcDateTime(), nullable=False),
-    # Exactly one delivery per request and operation, whatever retries the caller makes.
-    sa.UniqueConstraint("request_id", "operation"),
+    # Exactly one delivery per request, OPD and operation, whatever retries the caller makes; a request
+    # forwarded to another OPD is withdrawn from the first (CANCEL) and delivered to the next (SUBMIT).
+    sa.UniqueConstraint("request_id", "opd_slug", "operation"),
     sa.CheckConstraint("attempts >= 0", name="attempts_not_negative"),
     # The worker's question: what is pending and due?
     sa.Index(None, "status", "next_attempt_at"),

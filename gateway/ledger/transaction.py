@@ -21,6 +21,7 @@ from .errors import (
     DuplicateRegistrationNumber,
     RequestNotFound,
 )
+from .inbox import InboxQuery, InboxRow, count_statement, page_statement
 from .rows import (
     EventRow,
     HolidayOverrideRow,
@@ -46,6 +47,8 @@ from .vocabulary import ActorKind, OutboxOperation, OutboxStatus
 __all__ = ["LedgerTransaction"]
 
 _CHANGEABLE = frozenset(RequestChanges.__annotations__)
+# the lifecycle's open states; spelled here so that the ledger does not depend on the rules
+_AWAITING_ANSWER = (RequestState.RECEIVED, RequestState.IN_PROCESS, RequestState.EXTENDED)
 
 
 class LedgerTransaction:
@@ -114,6 +117,44 @@ class LedgerTransaction:
     async def objections_to(self, request_id: int) -> list[RequestRow]:
         """The objections filed against the request ``request_id``, oldest first."""
         return await self._requests(requests.c.parent_id == request_id)
+
+    async def delivered_unanswered(
+        self, opd_slugs: Iterable[str], *, after_id: int = 0, limit: int = 200
+    ) -> list[RequestRow]:
+        """Requests and objections of ``opd_slugs`` that reached the OPD and await its answer.
+
+        Delivered means the OPD gave its reference; awaiting means a state of
+        :data:`gateway.kip.lifecycle.OPEN_STATES`. In order of id from
+        ``after_id`` (exclusive), so a caller can walk them in rounds.
+        """
+        slugs = list(opd_slugs)
+        if not slugs:
+            return []
+        statement = (
+            sa.select(requests)
+            .where(
+                requests.c.opd_slug.in_(slugs),
+                requests.c.upstream_reference.is_not(None),
+                requests.c.state.in_(_AWAITING_ANSWER),
+                requests.c.id > after_id,
+            )
+            .order_by(requests.c.id)
+            .limit(limit)
+        )
+        result = await self._connection.execute(statement)
+        return [row_from_mapping(RequestRow, row) for row in result.mappings()]
+
+    async def inbox(self, query: InboxQuery) -> list[InboxRow]:
+        """One page of an officer's inbox: oldest current due date first, then by id."""
+        result = await self._connection.execute(page_statement(query))
+        return [
+            InboxRow(row_from_mapping(RequestRow, row), row["parent_registration_number"])
+            for row in result.mappings()
+        ]
+
+    async def inbox_count(self, query: InboxQuery) -> int:
+        """How many requests and objections the whole inbox of ``query`` holds."""
+        return int(await self._connection.scalar(count_statement(query)) or 0)
 
     async def update_request(self, row: RequestRow, /, **changes: Unpack[RequestChanges]) -> RequestRow:
         """Apply ``changes`` to the request ``row`` was read as, and return the new row.
@@ -205,7 +246,8 @@ class LedgerTransaction:
 
         ``payload`` must be JSON-serializable, with personal data in it
         encrypted by the caller. Raises :class:`DuplicateOutboxEntry` when the
-        request already has an entry for ``operation``.
+        request already has an entry for ``operation`` to ``opd_slug`` (a request
+        forwarded to another OPD gets entries of its own there).
         """
         statement = insert(self._connection, outbox).values(
             request_id=request_id,
@@ -217,11 +259,26 @@ class LedgerTransaction:
             next_attempt_at=now,
             created_at=now,
         )
-        statement = statement.on_conflict_do_nothing(index_elements=["request_id", "operation"])
+        statement = statement.on_conflict_do_nothing(index_elements=["request_id", "opd_slug", "operation"])
         row = (await self._connection.execute(statement.returning(*outbox.c))).mappings().first()
         if row is None:
             raise DuplicateOutboxEntry(request_id, operation)
         return row_from_mapping(OutboxRow, row)
+
+    async def drop_unsent(self, entry_id: int) -> bool:
+        """Delete an outbox entry that no worker ever claimed; ``False`` when one did (or it is gone).
+
+        An entry with no attempt cannot have reached its OPD, so dropping it
+        withdraws the delivery without a trace at the OPD (a request forwarded
+        elsewhere before its delivery). Once claimed, an attempt may have
+        reached the OPD, and the caller must withdraw it there instead.
+        """
+        statement = (
+            sa.delete(outbox)
+            .where(outbox.c.id == entry_id, outbox.c.attempts == 0, outbox.c.status == OutboxStatus.PENDING)
+            .returning(outbox.c.id)
+        )
+        return (await self._connection.execute(statement)).first() is not None
 
     async def outbox_entries(self, request_id: int) -> list[OutboxRow]:
         """The request's deliveries, in the order they were queued."""

@@ -9,7 +9,7 @@ plaintext: the citizen's own Cek Status shows ``3603********0001``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from gateway.identity.contact import mask_address, mask_email, mask_phone
@@ -19,7 +19,14 @@ from gateway.identity.requester import Requester
 from gateway.kip.vocabulary import RequesterType
 from gateway.ledger import RequestRow
 
-__all__ = ["PERSONAL_FIELDS", "MaskedRequester", "encrypt_requester", "masked_requester"]
+__all__ = [
+    "PERSONAL_FIELDS",
+    "MaskedRequester",
+    "UnmaskedRequester",
+    "encrypt_requester",
+    "masked_requester",
+    "unmasked_requester",
+]
 
 PERSONAL_FIELDS = ("name", "nik", "legal_entity_number", "address", "phone", "email")
 """The requester fields kept encrypted; each is stored in the column ``<field>_enc``."""
@@ -37,6 +44,24 @@ class MaskedRequester:
     phone: str | None
     email: str | None
     occupation: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class UnmaskedRequester:
+    """The requester in full: for the officers of the routed OPD and PPID Utama, each read audited.
+
+    Personal data (UU 27/2022): never log it. Its ``repr`` shows the type only.
+    """
+
+    type: RequesterType | None
+    name: str | None = field(repr=False)
+    nik: str | None = field(repr=False)
+    legal_entity_number: str | None = field(repr=False)
+    address: str | None = field(repr=False)
+    phone: str | None = field(repr=False)
+    """E.164, as stored: ``+6281234567890``."""
+    email: str | None = field(repr=False)
+    occupation: str | None = field(repr=False)
 
 
 def encrypt_requester(cipher: PersonalDataCipher, requester: Requester) -> dict[str, Any]:
@@ -68,26 +93,29 @@ def _mask_tail(text: str) -> str:
     return f"***{text[-3:]}" if len(text) > 6 else "***"
 
 
+def _decrypted(cipher: PersonalDataCipher, row: RequestRow) -> tuple[dict[str, str | None], tuple[str, ...]]:
+    """Every personal field of ``row`` in plain text, and the fields that had to be decrypted."""
+    columns = {
+        "name": row.name_enc,
+        "nik": row.nik_enc,
+        "legal_entity_number": row.legal_entity_number_enc,
+        "address": row.address_enc,
+        "phone": row.phone_enc,
+        "email": row.email_enc,
+    }
+    plain = {name: None if token is None else cipher.decrypt(name, token) for name, token in columns.items()}
+    return plain, tuple(name for name, token in columns.items() if token is not None)
+
+
 def masked_requester(cipher: PersonalDataCipher, row: RequestRow) -> tuple[MaskedRequester, tuple[str, ...]]:
     """The row's requester, masked, and the fields that had to be decrypted (for the audit log).
 
     Raises :class:`gateway.identity.crypto.DecryptionError` when a value was
     altered or its key is not configured.
     """
-    read: list[str] = []
-
-    def reveal(field: str, token: str | None) -> str | None:
-        if token is None:
-            return None
-        read.append(field)
-        return cipher.decrypt(field, token)
-
-    name = reveal("name", row.name_enc)
-    nik = reveal("nik", row.nik_enc)
-    legal = reveal("legal_entity_number", row.legal_entity_number_enc)
-    address = reveal("address", row.address_enc)
-    phone = reveal("phone", row.phone_enc)
-    email = reveal("email", row.email_enc)
+    plain, read = _decrypted(cipher, row)
+    name, nik, legal = plain["name"], plain["nik"], plain["legal_entity_number"]
+    address, phone, email = plain["address"], plain["phone"], plain["email"]
     masked = MaskedRequester(
         type=row.requester_type,
         name=None if name is None else _mask_name(name),
@@ -98,4 +126,16 @@ def masked_requester(cipher: PersonalDataCipher, row: RequestRow) -> tuple[Maske
         email=None if email is None else mask_email(email),
         occupation=row.occupation,
     )
-    return masked, tuple(read)
+    return masked, read
+
+
+def unmasked_requester(
+    cipher: PersonalDataCipher, row: RequestRow
+) -> tuple[UnmaskedRequester, tuple[str, ...]]:
+    """The row's requester in full, and the fields that had to be decrypted (for the audit log).
+
+    Only for an officer allowed to read them; the caller writes the audit
+    row in the same transaction. Raises what :func:`masked_requester` raises.
+    """
+    plain, read = _decrypted(cipher, row)
+    return UnmaskedRequester(type=row.requester_type, occupation=row.occupation, **plain), read

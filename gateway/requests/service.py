@@ -1,4 +1,4 @@
-"""The request service: submit a request, check its status, cancel it (DESIGN.md §7).
+"""The request service: submit a request, check its status, cancel it, object to it (DESIGN.md §7).
 
 Each submission is validated whole, routed, and written in one ledger
 transaction with its first history event, its idempotency key and, when
@@ -7,17 +7,17 @@ saved. Slow work (the access code's scrypt hash) happens outside the
 transaction, which on SQLite holds the file's write lock.
 
 Retries: a client that sends an idempotency key gets the same receipt for
-the same input, access code included. The code is not stored; it is derived
-from the gateway's personal-data key, the idempotency key and the input
-(:mod:`.access_codes`), which only a retry with all three reproduces. The
-same key with other input is refused on ``idempotencyKey``.
+the same input, access code included (:mod:`.retries`). The same key with
+other input is refused on ``idempotencyKey``.
+
+Objections and their disputes live in :mod:`.objections`; the methods here
+hand them over, with the one access-code check they share.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -27,33 +27,27 @@ from gateway.identity.crypto import PersonalDataCipher
 from gateway.identity.errors import FieldProblem, InvalidInput, ProblemList
 from gateway.identity.text_fields import TextField
 from gateway.kip.deadlines import response_due
-from gateway.kip.lifecycle import Actor, authorize_transition
-from gateway.kip.registration import format_registration_number, opd_code, parse_registration_number
+from gateway.kip.registration import format_registration_number, opd_code
 from gateway.kip.request_form import InformationRequestForm, validate_information_request
-from gateway.kip.vocabulary import RequestKind, RequestState
+from gateway.kip.vocabulary import ObjectionReason, RequestKind, RequestState
 from gateway.kip.working_days import receipt_date
-from gateway.ledger import (
-    ActorKind,
-    DuplicateIdempotencyKey,
-    IdempotencyRow,
-    Ledger,
-    LedgerTransaction,
-    LedgerUnavailable,
-    NewRequest,
-    OutboxOperation,
-    RequestRow,
-)
+from gateway.ledger import ActorKind, Ledger, LedgerTransaction, NewRequest, OutboxOperation, RequestRow
 from gateway.ledger.clock import Clock, utc_now
 
-from .access_codes import derived_access_code, hash_access_code, new_access_code, verify_access_code
+from .attempts import AccessCodeGuard
 from .calendar import CalendarSource, LedgerCalendarSource
-from .errors import RequestNotFound, ServiceUnavailable, wrong_access_code
-from .personal import encrypt_requester, masked_requester
+from .errors import ledger_available as _ledger_available
+from .moves import move_by_requester, number_and_note, reread
+from .numbers import parse_number as _parse_number
+from .objections import Objections
+from .personal import encrypt_requester
+from .retries import Retry, register_once
 from .routing import Route, choose_route
-from .status import DetailedStatus, PublicStatus, detailed_status, public_status
+from .status import DetailedStatus, PublicStatus, public_status, read_detailed_status
 from .submission import (
     InformationRequestSubmission,
     Receipt,
+    cancel_payload,
     canonical_submission,
     check_idempotency_key,
     submission_payload,
@@ -66,20 +60,7 @@ SUBMIT_SCOPE = "submit_information_request"
 
 _log = logging.getLogger(__name__)
 _KIND = RequestKind.INFORMATION
-# keyed-hash "fields": separate from the personal-data fields, so no hash doubles as another
-_FINGERPRINT = "submission fingerprint"
-_DERIVED_CODE = "access code"
 _CANCEL_REASON = TextField("the reason for cancelling", "Alasan pembatalan", 1, 1000, multiline=True)
-_READ_PURPOSE = "Cek Status by the requester with the access code (shown masked)"
-
-
-@contextmanager
-def _ledger_available() -> Iterator[None]:
-    try:
-        yield
-    except LedgerUnavailable as exc:
-        _log.warning("request ledger unavailable: %s", exc.reason)
-        raise ServiceUnavailable() from exc
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,8 +70,7 @@ class _Checked:
     form: InformationRequestForm
     route: Route
     document_id: str | None
-    idempotency_key: str | None
-    canonical: str
+    retry: Retry
 
 
 class RequestService:
@@ -101,7 +81,10 @@ class RequestService:
     instance, from its settings); requests to other OPDs wait in the
     gateway's own inbox. ``calendar`` defaults to the official Indonesian
     days off with the ledger's overrides; ``routing_rules`` to the config's.
-    ``clock`` gives the time of receipt (timezone-aware).
+    ``clock`` gives the time of receipt (timezone-aware). ``access_code_guard``
+    counts wrong access codes; the default keeps the counts in this process
+    (the app passes one built from the config, shared by its replicas), and
+    its owner closes it.
     """
 
     def __init__(
@@ -114,6 +97,7 @@ class RequestService:
         calendar: CalendarSource | None = None,
         routing_rules: Sequence[RoutingRule] | None = None,
         clock: Clock = utc_now,
+        access_code_guard: AccessCodeGuard | None = None,
     ) -> None:
         self._ledger = ledger
         self._cipher = cipher
@@ -122,6 +106,15 @@ class RequestService:
         self._calendar = calendar or LedgerCalendarSource()
         self._rules = tuple(config.routing_rules if routing_rules is None else routing_rules)
         self._clock = clock
+        self._guard = access_code_guard or AccessCodeGuard(config.requests.access_code_attempts)
+        self._objections = Objections(
+            ledger,
+            cipher,
+            open_request=self._opened,
+            accepts_intake=accepts_intake,
+            calendar=self._calendar,
+            clock=clock,
+        )
 
     # -- submit
 
@@ -137,31 +130,23 @@ class RequestService:
         now = self._clock()
         today = receipt_date(now)
         checked = self._check(submission, idempotency_key, today)
+        personal = encrypt_requester(self._cipher, checked.form.requester)
+        intake = self._accepts_intake(checked.route.opd_slug)
+
+        async def write(tx: LedgerTransaction, code_hash: str) -> RequestRow:
+            return await self._register(tx, checked, now, code_hash, personal, intake=intake)
+
         with _ledger_available():
-            if checked.idempotency_key is not None:
-                async with self._ledger.transaction() as tx:
-                    saved = await tx.find_idempotency(SUBMIT_SCOPE, checked.idempotency_key)
-                    if saved is not None:
-                        return await self._replay(tx, saved, checked)
-            code = self._access_code(checked)
-            code_hash = await hash_access_code(code)
-            personal = encrypt_requester(self._cipher, checked.form.requester)
-            intake = self._accepts_intake(checked.route.opd_slug)
-            try:
-                async with self._ledger.transaction() as tx:
-                    row = await self._register(tx, checked, now, code_hash, personal, intake=intake)
-            except DuplicateIdempotencyKey as taken:
-                # a concurrent retry committed first and ours was rolled back: answer as it did
-                async with self._ledger.transaction() as tx:
-                    return await self._replay(tx, taken.existing, checked)
-        _log.info(
-            "information request %s received for %s (routed by %s, intake %s)",
-            row.registration_number,
-            row.opd_slug,
-            row.routed_by.value,
-            "queued" if intake else "inbox",
-        )
-        return _receipt(row, code)
+            receipt = await register_once(self._ledger, self._cipher, checked.retry, write)
+        if not receipt.replayed:
+            _log.info(
+                "information request %s received for %s (routed by %s, intake %s)",
+                receipt.registration_number,
+                receipt.opd_slug,
+                receipt.routed_by.value,
+                "queued" if intake else "inbox",
+            )
+        return receipt
 
     def _check(
         self, submission: InformationRequestSubmission, idempotency_key: str | None, today: date
@@ -188,18 +173,7 @@ class RequestService:
             raise InvalidInput(problems)
         document_id = (submission.document_id or "").strip() or None
         canonical = canonical_submission(form, opd=submission.opd, document_id=document_id)
-        return _Checked(form, route, document_id, key, canonical)
-
-    def _access_code(self, checked: _Checked) -> str:
-        if checked.idempotency_key is None:
-            return new_access_code()
-        return self._derived_codes(checked)[0]
-
-    def _derived_codes(self, checked: _Checked) -> tuple[str, ...]:
-        """The code a retry of ``checked`` gets, under each configured key (current first)."""
-        secret = f"{checked.idempotency_key}\n{checked.canonical}"
-        hashes = self._cipher.keyed_hashes(_DERIVED_CODE, secret)
-        return tuple(derived_access_code(value.rpartition(":")[2]) for value in hashes)
+        return _Checked(form, route, document_id, Retry(SUBMIT_SCOPE, key, canonical))
 
     async def _register(
         self,
@@ -226,7 +200,7 @@ class RequestService:
                 receipt_date=today,
                 due_date=response_due(calendar, today),
                 access_code_hash=code_hash,
-                idempotency_key=checked.idempotency_key,
+                idempotency_key=checked.retry.key,
                 details=form.details,
                 purpose=form.purpose,
                 obtain_method=form.obtain_method,
@@ -243,11 +217,6 @@ class RequestService:
             from_state=None,
             to_state=RequestState.RECEIVED,
         )
-        if checked.idempotency_key is not None:
-            fingerprint = self._cipher.keyed_hash(_FINGERPRINT, checked.canonical)
-            await tx.save_idempotency(
-                SUBMIT_SCOPE, checked.idempotency_key, fingerprint=fingerprint, request_id=row.id
-            )
         if intake:
             await tx.enqueue(
                 row.id,
@@ -258,26 +227,27 @@ class RequestService:
             )
         return row
 
-    async def _replay(self, tx: LedgerTransaction, saved: IdempotencyRow, checked: _Checked) -> Receipt:
-        # compared under every configured key, so a retry still matches during a key rotation
-        fingerprints = self._cipher.keyed_hashes(_FINGERPRINT, checked.canonical)
-        if saved.fingerprint not in fingerprints:
-            raise InvalidInput(
-                [
-                    FieldProblem(
-                        "idempotencyKey",
-                        "This idempotency key was already used for a different request. "
-                        "Send a retry with exactly the same input, or use a new key for a new request.",
-                        "Kunci idempotensi ini sudah dipakai untuk permohonan lain. "
-                        "Kirim ulang dengan isian yang sama persis, atau gunakan kunci baru "
-                        "untuk permohonan baru.",
-                    )
-                ]
-            )
-        row = await tx.get_request(saved.request_id)
-        assert row is not None  # an idempotency key always points at its request
-        code = self._derived_codes(checked)[fingerprints.index(saved.fingerprint)]
-        return _receipt(row, code, replayed=True)
+    # -- access codes
+
+    async def _check_access_code(self, row: RequestRow, code: str) -> None:
+        """Return when ``code`` is ``row``'s access code: the one way every caller checks a code.
+
+        Going through the guard is what rate-limits guessing (:mod:`.attempts`):
+        raises :class:`RateLimited` while the number's wrong codes are used
+        up, else the ``WRONG_ACCESS_CODE`` :class:`RuleViolation` for a wrong
+        code.
+        """
+        await self._guard.check(row.registration_number, code, row.access_code_hash)
+
+    async def _opened(self, number: str, access_code: str) -> RequestRow:
+        """The request or objection ``number``, once ``access_code`` proved its requester.
+
+        Raises :class:`RequestNotFound`, and what :meth:`_check_access_code` raises.
+        """
+        async with self._ledger.transaction() as tx:
+            found = await reread(tx, number)
+        await self._check_access_code(found, access_code)
+        return found
 
     # -- status
 
@@ -288,7 +258,8 @@ class RequestService:
 
         Raises :class:`InvalidInput` on ``registrationNumber`` for a malformed
         number, the ``WRONG_ACCESS_CODE`` :class:`RuleViolation` for a wrong
-        code, and :class:`ServiceUnavailable`. Every read of the (masked)
+        code, :class:`RateLimited` after too many wrong codes, and
+        :class:`ServiceUnavailable`. Every read of the (masked)
         personal data is written to the audit log.
         """
         number = _parse_number(registration_number, ProblemList())
@@ -301,18 +272,12 @@ class RequestService:
             today = receipt_date(self._clock())
             if access_code is None:
                 return public_status(row, events, today=today)
-            if not await verify_access_code(access_code, row.access_code_hash):
-                raise wrong_access_code()
+            await self._check_access_code(row, access_code)
             async with self._ledger.transaction() as tx:
                 return await self._detailed(tx, row, today)
 
     async def _detailed(self, tx: LedgerTransaction, row: RequestRow, today: date) -> DetailedStatus:
-        requester, fields = masked_requester(self._cipher, row)
-        if fields:
-            await tx.record_personal_data_read(
-                row.id, actor_kind=ActorKind.REQUESTER, actor_id=None, fields=fields, purpose=_READ_PURPOSE
-            )
-        return detailed_status(row, await tx.events(row.id), requester, today=today)
+        return await read_detailed_status(tx, self._cipher, row, today=today)
 
     # -- cancel
 
@@ -323,20 +288,13 @@ class RequestService:
 
         Raises :class:`InvalidInput` (``registrationNumber``, ``reason``),
         :class:`RequestNotFound`, :class:`RuleViolation` (a wrong code, or an
-        outcome already given) and :class:`ServiceUnavailable`. The OPD is
+        outcome already given), :class:`RateLimited` after too many wrong
+        codes, and :class:`ServiceUnavailable`. The OPD is
         told through the outbox when the request was delivered to it.
         """
-        problems = ProblemList()
-        number = _parse_number(registration_number, problems, raise_now=False)
-        cleaned = problems.check("reason", lambda: _CANCEL_REASON.clean_optional(reason, field="reason"))
-        problems.raise_if_any()
+        number, cleaned = number_and_note(registration_number, reason, field="reason", rules=_CANCEL_REASON)
         with _ledger_available():
-            async with self._ledger.transaction() as tx:
-                found = await tx.find_by_registration_number(number)
-            if found is None:
-                raise RequestNotFound(number)
-            if not await verify_access_code(access_code, found.access_code_hash):
-                raise wrong_access_code()
+            await self._opened(number, access_code)
             now = self._clock()
             async with self._ledger.transaction() as tx:
                 status = await self._cancel(tx, number, cleaned, now)
@@ -346,64 +304,52 @@ class RequestService:
     async def _cancel(
         self, tx: LedgerTransaction, number: str, reason: str | None, now: datetime
     ) -> DetailedStatus:
-        # read again under the write lock: an officer may have answered since the code was checked
-        row = await tx.find_by_registration_number(number)
-        if row is None:
-            raise RequestNotFound(number)
-        today = receipt_date(now)
-        authorize_transition(
-            row.kind,
-            row.state,
-            RequestState.CANCELLED,
-            actor=Actor.REQUESTER,
-            today=today,
-            due_date=row.extended_due_date or row.due_date,
-        )
-        updated = await tx.update_request(row, state=RequestState.CANCELLED)
-        await tx.add_event(
-            row.id,
-            at=now,
-            actor_kind=ActorKind.REQUESTER,
-            actor_id=None,
-            from_state=row.state,
-            to_state=RequestState.CANCELLED,
-            note=reason,
-        )
+        row = await reread(tx, number)
+        updated = await move_by_requester(tx, row, RequestState.CANCELLED, now=now, note=reason)
+        # only the OPD the request is routed to now: one it was forwarded from has had its CANCEL already
         entries = await tx.outbox_entries(row.id)
-        if any(entry.operation is OutboxOperation.SUBMIT_REQUEST for entry in entries):
-            payload = {
-                "registration_number": row.registration_number,
-                "reason_enc": None if reason is None else self._cipher.encrypt("cancel_reason", reason),
-            }
+        here = {entry.operation for entry in entries if entry.opd_slug == row.opd_slug}
+        if OutboxOperation.SUBMIT_REQUEST in here and OutboxOperation.CANCEL not in here:
+            payload = cancel_payload(row.registration_number, reason, self._cipher)
             await tx.enqueue(
                 row.id, opd_slug=row.opd_slug, operation=OutboxOperation.CANCEL, payload=payload, now=now
             )
-        return await self._detailed(tx, updated, today)
+        return await self._detailed(tx, updated, receipt_date(now))
 
+    # -- objections
 
-def _receipt(row: RequestRow, code: str, *, replayed: bool = False) -> Receipt:
-    return Receipt(
-        registration_number=row.registration_number,
-        access_code=code,
-        opd_slug=row.opd_slug,
-        routed_by=row.routed_by,
-        received_at=row.received_at,
-        due_date=row.due_date,
-        state=row.state,
-        replayed=replayed,
-    )
+    async def submit_objection(
+        self,
+        registration_number: str,
+        access_code: str,
+        reason: ObjectionReason,
+        statement: str,
+        *,
+        idempotency_key: str | None = None,
+    ) -> Receipt:
+        """Object to a request (keberatan) and return the objection's receipt; the same again for a retry.
 
-
-def _parse_number(text: str, problems: ProblemList, *, raise_now: bool = True) -> str:
-    """The canonical number, or a problem on ``registrationNumber`` (raised at once unless told not to)."""
-    parsed = parse_registration_number(text)
-    if parsed is None:
-        problems.add(
-            "registrationNumber",
-            "This is not a registration number: copy it from your receipt, e.g. PI/2026/DINKES/000123.",
-            "Ini bukan nomor registrasi: salin dari bukti permohonan Anda, misalnya PI/2026/DINKES/000123.",
+        ``reason`` must have arisen and still be within its 30 working days
+        (UU KIP Pasal 35–36). Raises :class:`InvalidInput`
+        (``registrationNumber``, ``statement``, ``idempotencyKey``),
+        :class:`RequestNotFound`, :class:`RuleViolation` (a wrong code, an
+        objection to an objection, a reason not open now, a second objection
+        on one reason), :class:`RateLimited` and :class:`ServiceUnavailable`.
+        """
+        return await self._objections.submit(
+            registration_number, access_code, reason, statement, idempotency_key=idempotency_key
         )
-        if raise_now:
-            problems.raise_if_any()
-        return ""
-    return str(parsed)
+
+    async def dispute_objection(
+        self, registration_number: str, access_code: str, note: str | None = None
+    ) -> DetailedStatus:
+        """Record that an objection went to the Komisi Informasi; returns its status, now ``DISPUTED``.
+
+        Allowed after the atasan's decision, or once the 30 working days for
+        it lapsed, and for 14 working days after (UU KIP Pasal 37(2)). Raises
+        :class:`InvalidInput` (``registrationNumber``, ``note``),
+        :class:`RequestNotFound`, :class:`RuleViolation` (a wrong code, not an
+        objection, too early, too late), :class:`RateLimited` and
+        :class:`ServiceUnavailable`.
+        """
+        return await self._objections.dispute(registration_number, access_code, note)

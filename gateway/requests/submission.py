@@ -1,4 +1,4 @@
-"""A submission as the client sends it, the receipt it gets back, and what identifies a retry."""
+"""A submission as the client sends it, the receipt it gets back, and what the OPD is sent."""
 
 from __future__ import annotations
 
@@ -7,22 +7,31 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from gateway.identity.crypto import PersonalDataCipher
 from gateway.identity.errors import ProblemList
 from gateway.kip.request_form import InformationRequestForm, InformationRequestInput
-from gateway.kip.vocabulary import RequestState, RoutedBy
+from gateway.kip.vocabulary import RequestKind, RequestState, RoutedBy
 from gateway.ledger import RequestRow
 
 __all__ = [
+    "CANCEL_REASON_FIELD",
     "MAX_IDEMPOTENCY_KEY_LENGTH",
+    "STATEMENT_FIELD",
     "InformationRequestSubmission",
     "Receipt",
+    "cancel_payload",
     "canonical_submission",
     "check_idempotency_key",
+    "receipt_of",
     "submission_payload",
 ]
 
 MAX_IDEMPOTENCY_KEY_LENGTH = 200
 """The longest idempotency key kept (the ledger's column width)."""
+STATEMENT_FIELD = "objection_statement"
+"""The cipher's field name (associated data) of an objection's statement in an outbox payload."""
+CANCEL_REASON_FIELD = "cancel_reason"
+"""The cipher's field name of a cancellation's reason in an outbox payload."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +59,20 @@ class Receipt:
     state: RequestState
     replayed: bool = False
     """True when this answers a retry with an idempotency key already used: nothing new was written."""
+
+
+def receipt_of(row: RequestRow, code: str, *, replayed: bool = False) -> Receipt:
+    """The receipt of the request or objection ``row``, with its access code (which nothing else keeps)."""
+    return Receipt(
+        registration_number=row.registration_number,
+        access_code=code,
+        opd_slug=row.opd_slug,
+        routed_by=row.routed_by,
+        received_at=row.received_at,
+        due_date=row.due_date,
+        state=row.state,
+        replayed=replayed,
+    )
 
 
 def check_idempotency_key(key: str | None, problems: ProblemList) -> str | None:
@@ -96,9 +119,18 @@ def canonical_submission(form: InformationRequestForm, *, opd: str | None, docum
     return json.dumps(values, sort_keys=True, ensure_ascii=False)
 
 
-def submission_payload(row: RequestRow) -> dict[str, Any]:
-    """The outbox payload delivering ``row`` to its OPD: personal data stays encrypted, as stored."""
-    return {
+def submission_payload(
+    row: RequestRow, *, parent: RequestRow | None = None, cipher: PersonalDataCipher | None = None
+) -> dict[str, Any]:
+    """The outbox payload delivering ``row`` to its OPD: personal data stays encrypted, as stored.
+
+    For an objection, ``parent`` is the request objected to and ``cipher``
+    encrypts the statement (``statement_enc``, field :data:`STATEMENT_FIELD`):
+    citizens write names and circumstances into it, and the payload waits in
+    the database until delivered. The delivery worker decrypts the ``_enc``
+    values and builds a :class:`connectors.Submission` from the rest as named.
+    """
+    payload: dict[str, Any] = {
         "registration_number": row.registration_number,
         "kind": row.kind.value,
         "opd_slug": row.opd_slug,
@@ -120,4 +152,22 @@ def submission_payload(row: RequestRow) -> dict[str, Any]:
             "phone_enc": row.phone_enc,
             "email_enc": row.email_enc,
         },
+    }
+    if row.kind is RequestKind.OBJECTION:
+        if parent is None or cipher is None:
+            raise ValueError("an objection's payload needs the request objected to and the cipher")
+        statement = row.objection_statement
+        payload["reason"] = row.objection_reason.value if row.objection_reason else None
+        payload["parent_registration_number"] = parent.registration_number
+        payload["statement_enc"] = None if statement is None else cipher.encrypt(STATEMENT_FIELD, statement)
+    return payload
+
+
+def cancel_payload(
+    registration_number: str, reason: str | None, cipher: PersonalDataCipher
+) -> dict[str, Any]:
+    """The outbox payload withdrawing a request from an OPD; the reason is free text, so encrypted."""
+    return {
+        "registration_number": registration_number,
+        "reason_enc": None if reason is None else cipher.encrypt(CANCEL_REASON_FIELD, reason),
     }

@@ -1,4 +1,4 @@
-"""Information requests: the submission form, the receipt, and Cek Status (DESIGN.md §2).
+"""Requests and objections: the forms, the receipt, and Cek Status (DESIGN.md §2).
 
 Inputs are converted to the request service's own types; outputs wrap the
 service's records. Nothing here validates: the service checks the whole
@@ -14,6 +14,7 @@ import strawberry
 from connectors import ExemptionGround
 from connectors.vocabulary import (
     DeliveryMethod,
+    ObjectionReason,
     ObtainMethod,
     RequesterType,
     RequestKind,
@@ -30,10 +31,12 @@ from gateway.requests import (
     PublicStatus,
     Receipt,
 )
+from gateway.requests import ObjectionSummary as ServiceObjectionSummary
 from gateway.requests import RequestDetail as ServiceRequestDetail
 from gateway.requests import StatusEvent as ServiceStatusEvent
 
 from .opd import Opd
+from .requester import Requester, UnmaskedRequesterType
 
 
 @strawberry.input(description="Who asks for the information (UU KIP Pasal 22(2)).")
@@ -106,15 +109,49 @@ class CancelRequestInput:
     reason: str | None = None
 
 
+@strawberry.input(
+    description="An objection (keberatan, UU KIP Pasal 35) to a request, with the request's access code."
+)
+class ObjectionInput:
+    registration_number: str = strawberry.field(description="The number of the request objected to (PI/…).")
+    access_code: str = strawberry.field(description="The request's access code, from its receipt.")
+    reason: ObjectionReason = strawberry.field(
+        description="Pasal 35(1) a–g as A–G. It must have arisen (A, D, E, F once the request is "
+        "answered; C the day after its due date; G when the answer came late; B always) and be "
+        "within its 30 working days (Pasal 36(1))."
+    )
+    statement: str = strawberry.field(
+        description="What happened and what you ask of the atasan PPID (kasus posisi), 5–5000 characters."
+    )
+    idempotency_key: str | None = strawberry.field(
+        default=None,
+        description="A retry with the same key and input returns the same receipt, access code included.",
+    )
+
+
+@strawberry.input(
+    description="Record that an objection was taken to the Komisi Informasi (a dispute, UU KIP Pasal 37)."
+)
+class DisputeObjectionInput:
+    registration_number: str = strawberry.field(description="The objection's number (KB/…).")
+    access_code: str = strawberry.field(description="The objection's access code, from its receipt.")
+    note: str | None = strawberry.field(
+        default=None, description="Optional, e.g. the case number the Komisi Informasi gave."
+    )
+
+
 @strawberry.type(description="The receipt of a request (UU KIP Pasal 22(4)–(5)): keep it.")
 class RequestReceipt:
     source: strawberry.Private[Receipt]
 
-    @strawberry.field(description="E.g. PI/2026/DINKES/000123.")
+    @strawberry.field(description="E.g. PI/2026/DINKES/000123; an objection's KB/2026/DINKES/000007.")
     def registration_number(self) -> str:
         return self.source.registration_number
 
-    @strawberry.field(description="Shown once: it opens the detail and allows cancelling. Stored hashed.")
+    @strawberry.field(
+        description="Shown once: it opens the detail and allows cancelling, objecting or disputing. "
+        "Stored hashed."
+    )
     def access_code(self) -> str:
         return self.source.access_code
 
@@ -130,7 +167,10 @@ class RequestReceipt:
     def received_at(self) -> dt.datetime:
         return self.source.received_at
 
-    @strawberry.field(description="The answer is due by this day (10 working days, UU KIP Pasal 22(7)).")
+    @strawberry.field(
+        description="The answer is due by this day: 10 working days for a request (UU KIP Pasal 22(7)), "
+        "30 for an objection (Pasal 36(2))."
+    )
     def due_date(self) -> dt.date:
         return self.source.due_date
 
@@ -151,8 +191,11 @@ class StatusEvent:
         return cls(at=event.at, state=event.state, actor=event.actor)
 
 
-@strawberry.type(name="MaskedRequester", description="The requester, masked: recognisable, not readable.")
-class MaskedRequesterType:
+@strawberry.type(
+    name="MaskedRequester",
+    description="The requester, masked: recognisable, not readable (the requester's own Cek Status).",
+)
+class MaskedRequesterType(Requester):
     type: RequesterType | None
     name: str | None
     nik: str | None = strawberry.field(description="E.g. 3603********0001.")
@@ -177,8 +220,27 @@ class MaskedRequesterType:
         )
 
 
+@strawberry.type(description="An objection filed against a request, as the request's detail lists it.")
+class ObjectionSummary:
+    registration_number: str = strawberry.field(description="The objection's number, KB/….")
+    reason: ObjectionReason | None
+    state: RequestState
+    due_date: dt.date = strawberry.field(description="The atasan PPID answers by this day (Pasal 36(2)).")
+
+    @classmethod
+    def of(cls, summary: ServiceObjectionSummary) -> ObjectionSummary:
+        """The GraphQL view of an objection in a request's detail."""
+        return cls(
+            registration_number=summary.registration_number,
+            reason=summary.reason,
+            state=summary.state,
+            due_date=summary.due_date,
+        )
+
+
 @strawberry.type(
-    description="What only the requester sees, with the access code: the request and its answer."
+    description="What only the requester (with the access code) and the officers of the routed OPD see: "
+    "the request or objection and its answer."
 )
 class RequestDetail:
     details: str | None
@@ -191,7 +253,24 @@ class RequestDetail:
     refusal_ground: ExemptionGround | None
     holding_body: str | None = strawberry.field(description="For NOT_HELD: who holds the information.")
     responded_at: dt.datetime | None
-    requester: MaskedRequesterType
+    requester: Requester = strawberry.field(
+        description="Masked with the access code; in full for the officers of the routed OPD and PPID Utama."
+    )
+    parent_registration_number: str | None = strawberry.field(
+        description="For an objection: the number of the request objected to."
+    )
+    objection_reason: ObjectionReason | None = strawberry.field(description="For an objection: its reason.")
+    objection_statement: str | None = strawberry.field(description="For an objection: the statement filed.")
+    decision: str | None = strawberry.field(
+        description="For an objection: the atasan PPID's written answer, once given."
+    )
+    decided_at: dt.datetime | None
+    disputed_at: dt.datetime | None = strawberry.field(
+        description="For an objection: when it was recorded as taken to the Komisi Informasi."
+    )
+    objections: list[ObjectionSummary] = strawberry.field(
+        description="For a request: the objections filed against it, oldest first."
+    )
 
     @classmethod
     def of(cls, detail: ServiceRequestDetail) -> RequestDetail:
@@ -207,7 +286,18 @@ class RequestDetail:
             refusal_ground=detail.refusal_ground,
             holding_body=detail.holding_body,
             responded_at=detail.responded_at,
-            requester=MaskedRequesterType.of(detail.requester),
+            requester=(
+                MaskedRequesterType.of(detail.requester)
+                if isinstance(detail.requester, MaskedRequester)
+                else UnmaskedRequesterType.of(detail.requester)
+            ),
+            parent_registration_number=detail.parent_registration_number,
+            objection_reason=detail.objection_reason,
+            objection_statement=detail.objection_statement,
+            decision=detail.decision,
+            decided_at=detail.decided_at,
+            disputed_at=detail.disputed_at,
+            objections=[ObjectionSummary.of(summary) for summary in detail.objections],
         )
 
 
@@ -247,7 +337,10 @@ class RequestStatus:
     def history(self) -> list[StatusEvent]:
         return [StatusEvent.of(event) for event in self.source.history]
 
-    @strawberry.field(description="Only with the right access code; the requester's data is masked.")
+    @strawberry.field(
+        description="Only with the right access code (the requester masked), or for an officer of the "
+        "routed OPD or PPID Utama (in full, audited)."
+    )
     def detail(self) -> RequestDetail | None:
         if isinstance(self.source, DetailedStatus):
             return RequestDetail.of(self.source.detail)

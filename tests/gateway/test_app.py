@@ -49,7 +49,12 @@ async def client(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
 async def test_readyz_says_ready_once_started(client: httpx.AsyncClient) -> None:
     assert (await client.get("/readyz")).json() == {
         "status": "ok",
-        "checks": {"config": "ok", "opds": 1, "database": "ok"},
+        "checks": {
+            "config": "ok",
+            "opds": 1,
+            "database": "ok",
+            "deliveries": {"pending": 0, "failed": 0, "oldest_pending_age_s": None},
+        },
     }
 
 

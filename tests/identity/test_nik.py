@@ -14,7 +14,7 @@ from gateway.identity.nik import PROVINCES, Nik, Sex, mask_nik, parse_nik
 TODAY = date(2026, 6, 8)
 
 
-def nik_text(province: str, regency: int, district: int, born: date, sex: Sex, serial: int) -> str:  # noqa: PLR0917
+def nik_text(province: str, regency: int, district: int, born: date, sex: Sex, serial: int) -> str:
     day = born.day + (40 if sex is Sex.FEMALE else 0)
     return f"{province}{regency:02d}{district:02d}{day:02d}{born.month:02d}{born.year % 100:02d}{serial:04d}"
 

@@ -156,3 +156,38 @@ def test_an_objection_needs_a_reason() -> None:
     with pytest.raises(RuleViolation) as refused:
         require_objection_reasons(RequestFacts(S.IN_PROCESS, DUE), [], DUE, CALENDAR)
     assert refused.value.key == "OBJECTION_WITHOUT_REASON"
+
+
+def test_a_reason_not_yet_arisen_is_refused_with_when_it_arises_and_what_is_open_now() -> None:
+    facts = RequestFacts(S.IN_PROCESS, DUE)
+    with pytest.raises(RuleViolation) as refused:
+        require_objection_reasons(facts, [R.C], DUE, CALENDAR)
+    message = refused.value.message
+    assert "it arises on 2026-04-07, the day after the due date 2026-04-06" in message
+    assert message.endswith("reasons open now: b")
+    assert "timbul pada 2026-04-07" in refused.value.message_id
+    assert refused.value.message_id.endswith("alasan yang dapat diajukan sekarang: b")
+
+
+def test_reason_g_after_an_answer_on_time_is_refused_with_the_dates_and_the_open_reasons() -> None:
+    facts = RequestFacts(S.GRANTED, DUE, answered_on=ON_TIME)
+    with pytest.raises(RuleViolation) as refused:
+        require_objection_reasons(facts, [R.G], ON_TIME, CALENDAR)
+    until = window(ON_TIME).isoformat()
+    assert refused.value.key == "OBJECTION_REASON_NOT_ARISEN"
+    assert "answered on 2026-03-30, by its due date 2026-04-06" in refused.value.message
+    assert f"open now: b, d (until {until}), e (until {until}), f (until {until})" in refused.value.message
+
+
+def test_reason_c_after_a_late_answer_points_to_reason_g() -> None:
+    facts = RequestFacts(S.GRANTED, DUE, answered_on=LATE)
+    with pytest.raises(RuleViolation) as refused:
+        require_objection_reasons(facts, [R.C], LATE, CALENDAR)
+    assert "after its due date 2026-04-06: that is reason g" in refused.value.message
+    assert "itu alasan huruf g" in refused.value.message_id
+
+
+def test_only_reason_b_is_open_on_a_cancelled_request() -> None:
+    with pytest.raises(RuleViolation) as refused:
+        require_objection_reasons(RequestFacts(S.CANCELLED, DUE), [R.E], LATE, CALENDAR)
+    assert "cancelled, so only reason b can apply" in refused.value.message

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 async def test_migrate_builds_the_schema_on_an_empty_database(unmigrated_ledger: Ledger) -> None:
     assert await unmigrated_ledger.schema_revision() is None
     await unmigrated_ledger.migrate()
-    assert await unmigrated_ledger.schema_revision() == Ledger.head_revision() == "0001"
+    assert await unmigrated_ledger.schema_revision() == Ledger.head_revision() == "0002"
     async with unmigrated_ledger.transaction() as tx:
         row = await tx.insert_request(information_request())
     assert row.id >= 1

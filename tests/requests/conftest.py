@@ -16,7 +16,12 @@ from gateway.identity.requester import RequesterInput
 from gateway.kip.request_form import InformationRequestInput
 from gateway.kip.vocabulary import DeliveryMethod, ObtainMethod, RequesterType
 from gateway.ledger import Ledger
-from gateway.requests import InformationRequestSubmission, LedgerCalendarSource, RequestService
+from gateway.requests import (
+    InformationRequestSubmission,
+    LedgerCalendarSource,
+    OfficerDesk,
+    RequestService,
+)
 
 NOW = datetime(2026, 3, 13, 3, 0, tzinfo=UTC)
 """Friday 13 March 2026, 10:00 WIB."""
@@ -110,6 +115,16 @@ async def ledger(database_url: str) -> AsyncIterator[Ledger]:
         await ledger.aclose()
 
 
+def _options(clock: Clock, overrides: dict[str, Any]) -> dict[str, Any]:
+    """The services' keyword arguments: intake at dinkes, the test calendar and clock, then ``overrides``."""
+    return {
+        "accepts_intake": INTAKE_OPDS.__contains__,
+        "calendar": LedgerCalendarSource(official=official_days_off),
+        "clock": clock,
+        **overrides,
+    }
+
+
 @pytest.fixture
 def make_service(
     ledger: Ledger, cipher: PersonalDataCipher, config: GatewayConfig, clock: Clock
@@ -117,14 +132,8 @@ def make_service(
     """Builds a service; keyword arguments override the defaults."""
 
     def make(**overrides: Any) -> RequestService:
-        options: dict[str, Any] = {
-            "accepts_intake": INTAKE_OPDS.__contains__,
-            "calendar": LedgerCalendarSource(official=official_days_off),
-            "clock": clock,
-        }
-        options.update(overrides)
-        on = options.pop("ledger", ledger)
-        return RequestService(on, cipher, config, **options)
+        options = _options(clock, overrides)
+        return RequestService(options.pop("ledger", ledger), cipher, config, **options)
 
     return make
 
@@ -133,3 +142,22 @@ def make_service(
 def service(make_service: Callable[..., RequestService]) -> RequestService:
     """The service with the defaults."""
     return make_service()
+
+
+@pytest.fixture
+def make_desk(
+    ledger: Ledger, cipher: PersonalDataCipher, config: GatewayConfig, clock: Clock
+) -> Callable[..., OfficerDesk]:
+    """Builds an officer desk on the services' ledger, calendar and clock; keyword arguments override."""
+
+    def make(**overrides: Any) -> OfficerDesk:
+        options = _options(clock, overrides)
+        return OfficerDesk(options.pop("ledger", ledger), cipher, config, **options)
+
+    return make
+
+
+@pytest.fixture
+def desk(make_desk: Callable[..., OfficerDesk]) -> OfficerDesk:
+    """The officer desk with the defaults."""
+    return make_desk()
