@@ -20,7 +20,9 @@ import base64
 import binascii
 import hashlib
 import hmac
+import os
 import secrets
+from concurrent.futures import ThreadPoolExecutor
 
 __all__ = [
     "ACCESS_CODE_ALPHABET",
@@ -64,6 +66,17 @@ def normalize_access_code(text: str) -> str:
     return "".join(c for c in text.upper() if c not in " -\t")
 
 
+# Hashes run in threads of their own, one per core: more would not hash faster (each one is
+# CPU-bound and hashlib releases the GIL), and every thread keeps its ~16 MiB scrypt buffer in
+# its malloc arena, so the default executor's cpu+4 threads cost ~100 MB for nothing.
+_HASHING = ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="access-code-hash")
+
+
+async def _in_hashing_thread(code: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(_HASHING, _scrypt, code, salt, n, r, p)
+
+
 def _scrypt(code: str, salt: bytes, n: int, r: int, p: int) -> bytes:
     return hashlib.scrypt(code.encode("ascii", "replace"), salt=salt, n=n, r=r, p=p, dklen=_HASH_BYTES)
 
@@ -75,7 +88,7 @@ def _b64(data: bytes) -> str:
 async def hash_access_code(code: str) -> str:
     """``scrypt$N$r$p$<salt>$<hash>``, computed off the event loop (it is slow on purpose)."""
     salt = secrets.token_bytes(_SALT_BYTES)
-    digest = await asyncio.to_thread(_scrypt, code, salt, _N, _R, _P)
+    digest = await _in_hashing_thread(code, salt, _N, _R, _P)
     return f"{_SCHEME}${_N}${_R}${_P}${_b64(salt)}${_b64(digest)}"
 
 
@@ -93,5 +106,5 @@ async def verify_access_code(code: str, stored: str) -> bool:
     typed = normalize_access_code(code)
     if not typed or len(typed) > 4 * ACCESS_CODE_LENGTH:  # don't let a huge input cost a hash
         return False
-    digest = await asyncio.to_thread(_scrypt, typed, salt, n, r, p)
+    digest = await _in_hashing_thread(typed, salt, n, r, p)
     return hmac.compare_digest(digest, expected)
