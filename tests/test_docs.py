@@ -14,7 +14,7 @@ DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 
 def blocks(name: str, language: str) -> list[str]:
-    text = (DOCS / name).read_text(encoding="utf-8")
+    text = (DOCS.parent / name if name == "README.md" else DOCS / name).read_text(encoding="utf-8")
     return re.findall(rf"```{language}\n(.*?)```", text, flags=re.S)
 
 
@@ -55,7 +55,7 @@ def test_the_intake_example_in_connectors_md_is_valid_rest_settings() -> None:
     assert settings.intake is not None and settings.intake.status is not None
 
 
-def test_the_graphql_examples_in_schema_md_are_valid_operations() -> None:
+def test_the_graphql_examples_in_schema_md_and_the_readme_are_valid_operations() -> None:
     from graphql import build_schema as from_sdl
     from graphql import parse, validate
 
@@ -64,5 +64,8 @@ def test_the_graphql_examples_in_schema_md_are_valid_operations() -> None:
     schema = from_sdl(build_schema().as_str())
     examples = blocks("schema.md", "graphql")
     assert any("submitObjection" in example for example in examples)
+    readme = blocks("README.md", "graphql")
+    assert any("submitInformationRequest" in example for example in readme)
+    examples += readme
     for example in examples:
         assert validate(schema, parse(example)) == [], example
