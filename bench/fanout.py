@@ -76,6 +76,15 @@ def single_query(first: int, slug: str) -> str:
     return f'{{ documents(first: {first}, filter: {{opds: ["{slug}"]}}) {{ {FIELDS} }} }}'
 
 
+NO_CACHE: dict[str, Any] = {
+    "ttl": {"profile": 0, "information_list": 0, "documents": 0, "statistics": 0},
+    "stale_while_revalidate_s": 0,
+    "stale_if_error_s": 0,
+    "response_ttl_s": 0,
+}
+"""The gateway's caches off: the fan-out is measured uncached, every query going to every OPD."""
+
+
 def federation_settings(opds: int) -> dict[str, Any]:
     """Generous limits, so that no call times out or waits for a slot: the bench measures the fan-out.
 
@@ -273,6 +282,7 @@ def run_fleet(
             slugs, processes=processes, knobs={"*": {"latency_ms": latency_ms}}, startup_timeout_s=180
         ) as fleet:
             config = fleet.gateway_config(workdir / "catalogs", config_dir=workdir, federation=federation)
+            config["cache"] = NO_CACHE
             config_path = workdir / "gateway.yaml"
             config_path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), "utf-8")
             fleet_s = time.perf_counter() - began

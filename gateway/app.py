@@ -13,8 +13,10 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.routing import Route
 
+from cache import open_cache
 from connectors import Capability
 from schema import GraphQLView, build_schema
+from schema.apq import PersistedQueries
 
 from . import __version__
 from .config import GatewayConfig, PersonalDataConfig, load_config
@@ -22,10 +24,13 @@ from .delivery import BackgroundDelivery, DeliveryWorker, StatusSync
 from .federation import Federation
 from .health import healthz, readyz
 from .identity.crypto import PersonalDataCipher
+from .invalidation import CacheInvalidation
 from .ledger import Ledger
 from .officers import OfficerDirectory
 from .requests import AccessCodeGuard, LedgerCalendarSource, OfficerDesk, RequestService
+from .response_store import ResponseStore
 from .upstream_http import UpstreamClients
+from .webhooks import OpdWebhook, webhook_secrets
 
 logger = logging.getLogger("ppid_gateway")
 
@@ -78,11 +83,14 @@ def create_app(config: GatewayConfig, *, migrate: bool = False) -> Starlette:
     schema = build_schema()
     cipher = personal_data_cipher(config.personal_data)
     officers = OfficerDirectory.from_config(config)
+    webhook = OpdWebhook(config, webhook_secrets(config))
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with UpstreamClients(config.federation) as clients:
-            federation = Federation(config, clients.for_opd)
+            # one cache per process; while its Redis does not answer, the gateway answers without it
+            cache = await open_cache(config.cache)
+            federation = Federation(config, clients.for_opd, cache=cache)
             ledger = await Ledger.open(config.database)
             # wrong access codes are counted where cache.url says: Redis shares the counts between replicas
             guard = AccessCodeGuard.from_config(config)
@@ -109,6 +117,12 @@ def create_app(config: GatewayConfig, *, migrate: bool = False) -> Starlette:
                     ledger, cipher, config, accepts_intake=accepts_intake, calendar=calendar
                 )
                 app.state.officers = officers
+                app.state.cache = cache
+                # whole answers and APQ queries live in the shared cache, so every replica reuses them
+                responses = ResponseStore(cache, config.cache.response_ttl_s)
+                app.state.responses = responses
+                app.state.persisted_queries = PersistedQueries(cache, config.cache.apq_ttl_s)
+                app.state.invalidation = CacheInvalidation(federation, responses)
                 app.state.federation = federation
                 app.state.config = config
                 logger.info(
@@ -125,6 +139,7 @@ def create_app(config: GatewayConfig, *, migrate: bool = False) -> Starlette:
                 await federation.aclose()
                 await ledger.aclose()
                 await guard.aclose()
+                await cache.aclose()
 
     # CORS outermost, so that a browser's preflight is answered before anything else.
     middleware: list[Middleware] = []
@@ -135,6 +150,7 @@ def create_app(config: GatewayConfig, *, migrate: bool = False) -> Starlette:
                 allow_origins=list(config.server.cors_origins),
                 allow_methods=["GET", "POST"],
                 allow_headers=["content-type", "authorization", "x-api-key"],
+                expose_headers=["etag", "age", "x-cache"],
                 max_age=3600,
             )
         )
@@ -145,6 +161,7 @@ def create_app(config: GatewayConfig, *, migrate: bool = False) -> Starlette:
             Route("/graphql", GraphQLView(schema), methods=["GET", "POST"]),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/readyz", readyz, methods=["GET"]),
+            Route("/hooks/opd/{slug}", webhook.handle, methods=["POST"]),
         ],
         lifespan=lifespan,
     )

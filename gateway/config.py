@@ -28,6 +28,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from redis.asyncio.connection import parse_url as parse_redis_url
 
 from connectors import Connector, UnknownConnectorKind, connector_class
 
@@ -56,6 +57,7 @@ __all__ = [
 ]
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,39}$"
+_ENV_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
 
 
 class _Strict(BaseModel):
@@ -106,6 +108,10 @@ class OpdConfig(_Strict):
     active_to: dt.date | None = None
     successor_of: tuple[str, ...] = ()
     connector: ConnectorBlock
+    webhook_secret_env: str | None = Field(default=None, pattern=_ENV_NAME)
+    """The environment variable holding the secret this OPD signs its cache webhook with
+    (``POST /hooks/opd/<slug>``, docs/operations.md); without it the OPD has no webhook.
+    The secret itself never goes in the file."""
 
     _resolved: ResolvedConnector | None = PrivateAttr(default=None)
 
@@ -165,12 +171,51 @@ class CacheTtl(_Strict):
 class CacheConfig(_Strict):
     """Where cached upstream answers live."""
 
-    url: str = Field(default="memory://", pattern=r"^(memory|redis|rediss)://")
-    """``memory://`` (one process) or ``redis://host:port/db`` (shared by replicas)."""
+    url: str = "memory://"
+    """``memory://`` (one process) or ``redis://[:password@]host:port/db`` / ``rediss://…``
+    (TLS), shared by replicas."""
     max_entries: int = Field(default=10_000, ge=1)
-    """The in-memory cache's bound."""
+    """The in-memory cache's bound: past it the least recently used entry is dropped."""
+    key_prefix: str = Field(default="ppid", pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+    """The first part of every key in Redis, so that deployments (or test runs) can share one."""
+    connect_timeout_s: float = Field(default=0.5, gt=0, le=30)
+    """Redis: the longest opening a connection may take before the gateway goes on without the cache."""
+    timeout_s: float = Field(default=0.5, gt=0, le=30)
+    """Redis: the longest one command may wait for its answer before the gateway goes on without it."""
+    max_connections: int = Field(default=64, ge=1, le=10_000)
+    """Redis: connections open at once per gateway process; a call waits for a free one."""
     ttl: CacheTtl = CacheTtl()
     """Reuse periods."""
+    stale_while_revalidate_s: float = Field(default=300, ge=0, le=7 * 86_400)
+    """Once an OPD's answer is past its ``ttl``: how long it is still served at once (``CACHED``;
+    ``STALE`` when the OPD's last call failed) while one refresh per answer runs in the background.
+    Later, the OPD is asked first."""
+    stale_if_error_s: float = Field(default=86_400, ge=0, le=30 * 86_400)
+    """Once an OPD's answer is past its ``ttl``: how long it is kept, to be served (``STALE``, with
+    its age) when the OPD fails. ``0``: a failed OPD is an error as soon as its answer expired."""
+    response_ttl_s: float = Field(default=30, ge=0, le=86_400)
+    """How long the whole answer to an anonymous query is reused (``0``: never). One figure for
+    every query, because which OPD answers a query touched, and their own TTLs, are only known
+    after running it; keep it at or below the shortest of ``ttl`` that matters to you."""
+    apq_ttl_s: float = Field(default=7 * 86_400, gt=0, le=365 * 86_400)
+    """How long a query registered by automatic persisted queries (APQ) is kept under its hash;
+    a client whose hash expired is asked for the query again, once."""
+
+    @field_validator("url")
+    @classmethod
+    def _supported_url(cls, url: str) -> str:
+        # A plain ValueError, so that the message never repeats the URL (it may hold a password).
+        scheme, separator, rest = url.partition("://")
+        if scheme == "memory" and separator and not rest:
+            return url
+        if scheme in {"redis", "rediss"} and separator:
+            try:
+                parse_redis_url(url)
+            except ValueError:
+                pass
+            else:
+                return url
+        raise ValueError("expected memory:// or redis://[:password@]host:6379/0 (rediss:// for TLS)")
 
 
 class DeliveryConfig(_Strict):
@@ -268,7 +313,6 @@ class DatabaseConfig(_Strict):
 
 
 _DATABASE_SCHEMES = frozenset({"sqlite", "sqlite+aiosqlite", "postgresql", "postgresql+asyncpg"})
-_ENV_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
 
 
 class PersonalDataConfig(_Strict):

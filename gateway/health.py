@@ -8,6 +8,8 @@ import logging
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from cache import ResilientCache
+
 from .ledger import Ledger, LedgerUnavailable
 from .ledger.clock import utc_now
 
@@ -15,6 +17,8 @@ logger = logging.getLogger("ppid_gateway.health")
 
 DATABASE_CHECK_TIMEOUT_S = 2.0
 """The longest ``/readyz`` waits for the database before calling it unavailable."""
+CACHE_CHECK_TIMEOUT_S = 2.0
+"""The longest ``/readyz`` waits for the cache (its own timeouts are shorter)."""
 
 
 async def healthz(request: Request) -> JSONResponse:
@@ -32,7 +36,9 @@ async def readyz(request: Request) -> JSONResponse:
     with ``"database": "unavailable"`` (request mutations answer
     ``SERVICE_UNAVAILABLE`` meanwhile). With the database up, ``deliveries``
     shows the outbox backlog: pending and given-up deliveries to OPDs, and
-    the age of the oldest pending one.
+    the age of the oldest pending one. A cache that does not answer
+    (Redis) makes it ``degraded`` too, ``"cache": "degraded: <why>"``:
+    queries are answered without it, from the OPDs.
     """
     federation = getattr(request.app.state, "federation", None)
     if federation is None:
@@ -46,6 +52,11 @@ async def readyz(request: Request) -> JSONResponse:
             status = "degraded"
         else:
             checks["deliveries"] = await _deliveries(ledger)
+    cache: ResilientCache | None = getattr(request.app.state, "cache", None)
+    if cache is not None:
+        checks["cache"] = await _cache_check(cache)
+        if checks["cache"] != "ok":
+            status = "degraded"
     return JSONResponse({"status": status, "checks": checks})
 
 
@@ -62,6 +73,16 @@ async def _deliveries(ledger: Ledger) -> dict[str, object] | str:
         "failed": backlog.failed,
         "oldest_pending_age_s": None if oldest is None else round((utc_now() - oldest).total_seconds()),
     }
+
+
+async def _cache_check(cache: ResilientCache) -> str:
+    """``ok`` or ``degraded: <why>``: the cache is asked now, which also ends its backoff when it answers."""
+    try:
+        async with asyncio.timeout(CACHE_CHECK_TIMEOUT_S):
+            await cache.probe()
+    except TimeoutError:
+        return f"degraded: the cache at {cache.location} did not answer within {CACHE_CHECK_TIMEOUT_S:g} s"
+    return cache.state
 
 
 NOT_MIGRATED = "not migrated: run `ppid-gateway migrate --config FILE`"

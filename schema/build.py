@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import MaxAliasesLimiter, ParserCache, QueryDepthLimiter, ValidationCache
+from strawberry.schema import BaseSchema
 from strawberry.types import ExecutionContext
 
 from .errors import label_request_error
@@ -50,3 +52,13 @@ def build_schema(**overrides: Any) -> strawberry.Schema:
         ],
         **overrides,
     )
+
+
+def schema_version(schema: BaseSchema) -> str:
+    """A short digest of ``schema``'s SDL: part of every whole-answer cache key.
+
+    An answer stored by one release is then never served by a release whose
+    schema differs (a renamed field, a new default), even while both run
+    side by side against one Redis during a rolling update.
+    """
+    return hashlib.sha256(schema.as_str().encode("utf-8")).hexdigest()[:16]

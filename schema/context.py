@@ -17,6 +17,7 @@ from strawberry.dataloader import DataLoader
 
 from connectors import OpdProfile
 from gateway.federation import FederatedDocument, Federation, OperationReport
+from gateway.invalidation import CacheInvalidation
 from gateway.officers import Officer, Unauthenticated
 from gateway.requests import OfficerDesk, RequestService
 
@@ -36,6 +37,8 @@ class GatewayContext:
     officer_refusal: Unauthenticated | None = None
     """Why a key the request carried was not accepted; raised when an officer's field is asked for."""
     response: Any = None
+    invalidation: CacheInvalidation | None = None
+    """Drops cached data (``invalidateCache``); ``None`` where the app has no cache."""
     report: OperationReport = field(init=False)
     """How each OPD answered; every engine call of the operation shares its one deadline."""
     profiles: DataLoader[str, OpdProfile | None] = field(init=False)

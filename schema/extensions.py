@@ -1,9 +1,11 @@
 """Schema extensions: the upstream report and the shape of errors.
 
 ``UpstreamReport`` puts ``extensions.upstreams`` in every response that
-touched an OPD — one entry per OPD, ``{opd, status, latencyMs}`` — and adds
-one GraphQL error per OPD that failed, with ``extensions.code`` and
-``extensions.opd``, while the data of every other OPD still comes back.
+touched an OPD — one entry per OPD, ``{opd, status, latencyMs}``, plus
+``ageSeconds`` when the answer came from the cache (``CACHED``, ``STALE``) —
+and adds one GraphQL error per OPD that failed, with ``extensions.code`` and
+``extensions.opd``, while the data of every other OPD still comes back. A
+``STALE`` OPD is no error: its data is there, only older (``ageSeconds``).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
-from gateway.federation import UpstreamFailure
+from gateway.federation import UpstreamFailure, UpstreamOutcome
 
 from .errors import shape_error
 
@@ -49,13 +51,15 @@ class UpstreamReport(SchemaExtension):
         outcomes = report.outcomes()
         if not outcomes:
             return {}
-        return {
-            "upstreams": [
-                {
-                    "opd": outcome.opd,
-                    "status": outcome.status.value,
-                    "latencyMs": None if outcome.latency_ms is None else round(outcome.latency_ms, 1),
-                }
-                for outcome in outcomes
-            ]
-        }
+        return {"upstreams": [_entry(outcome) for outcome in outcomes]}
+
+
+def _entry(outcome: UpstreamOutcome) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "opd": outcome.opd,
+        "status": outcome.status.value,
+        "latencyMs": None if outcome.latency_ms is None else round(outcome.latency_ms, 1),
+    }
+    if outcome.age_s is not None:
+        entry["ageSeconds"] = round(outcome.age_s, 1)
+    return entry

@@ -19,6 +19,7 @@ from gateway.identity.errors import InvalidInput
 from gateway.kip.errors import RuleViolation
 from gateway.requests import RateLimited, RequestNotFound, RequestService, ServiceUnavailable
 
+from .admin_mutations import AdminMutations
 from .officer_mutations import OfficerMutations
 from .types.requests import (
     CancelRequestInput,
@@ -79,7 +80,7 @@ async def resolve_request_status(
 
 
 @strawberry.type
-class Mutation(OfficerMutations):
+class Mutation(OfficerMutations, AdminMutations):
     @strawberry.mutation(
         description="Submit an information request; the receipt's access code is shown only here."
     )

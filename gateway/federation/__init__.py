@@ -2,9 +2,10 @@
 
 Concurrent, bounded and deadline-limited calls with a circuit breaker per
 OPD; exact, stable cursor pagination across OPDs; look-ups batched for
-DataLoaders; and a report of how each OPD answered. ``gateway`` never
-imports Strawberry: the schema calls :class:`Federation` and reads the
-:class:`OperationReport`.
+DataLoaders; a cache of OPD answers (:class:`UpstreamCache`: TTLs,
+stale-while-revalidate, stale-on-error, single-flight); and a report of how
+each OPD answered. ``gateway`` never imports Strawberry: the schema calls
+:class:`Federation` and reads the :class:`OperationReport`.
 """
 
 from .circuit import CircuitBreaker, CircuitState, Clock
@@ -17,6 +18,7 @@ from .health import UpstreamHealth
 from .ids import global_id, parse_global_id
 from .nodes import FederatedDocument, FederatedListEntry
 from .outcomes import OperationReport, UpstreamOutcome, UpstreamStatusCode
+from .upstream_cache import UpstreamCache
 
 __all__ = [
     "CURSOR_VERSION",
@@ -31,6 +33,7 @@ __all__ = [
     "Federation",
     "OperationReport",
     "Slice",
+    "UpstreamCache",
     "UpstreamFailure",
     "UpstreamHealth",
     "UpstreamOutcome",

@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping, Sequence
 import httpx
 
 from connectors import WIB, Connector, OpdRef
-from gateway.config import FederationConfig, GatewayConfig, OpdConfig
+from gateway.config import CacheConfig, FederationConfig, GatewayConfig, OpdConfig
 
 __all__ = ["HttpClients", "build_connectors", "directory_config", "today_in_banten"]
 
@@ -49,7 +49,9 @@ def build_connectors(
     return connectors
 
 
-def directory_config(slugs: Sequence[str], *, federation: FederationConfig | None = None) -> GatewayConfig:
+def directory_config(
+    slugs: Sequence[str], *, federation: FederationConfig | None = None, cache: CacheConfig | None = None
+) -> GatewayConfig:
     """A minimal config naming ``slugs`` (for tests and tools that supply connectors themselves).
 
     Its connector blocks say ``kind: mock`` and are never resolved: pass the
@@ -61,6 +63,7 @@ def directory_config(slugs: Sequence[str], *, federation: FederationConfig | Non
         {
             "ppid_utama": slugs[0],
             "federation": federation or FederationConfig(),
+            "cache": cache or CacheConfig(),
             "opds": [
                 {
                     "slug": slug,

@@ -40,6 +40,7 @@ from .memo import OperationMemo
 from .nodes import FederatedDocument
 from .pagination import paginate
 from .positions import FRESH
+from .reusable import ALL_DOCUMENTS, DOCUMENT_PAGE
 from .sources import Page, Source, collect_pages, unique
 
 __all__ = [
@@ -134,16 +135,23 @@ def global_key(doc: Document, order: DocumentOrder, opd: str) -> tuple[object, .
 async def all_documents(
     fanout: Fanout, memo: OperationMemo, opd: str, connector: Connector, pushed: DocumentFilter
 ) -> list[Document]:
-    """Every document of ``opd`` that matches ``pushed`` upstream, once per operation."""
+    """Every document of ``opd`` that matches ``pushed`` upstream, once per operation.
 
-    async def fetch_page(token: str | None) -> Page[Document]:
-        query = DocumentQuery(filter=pushed, order=None, page_size=MATERIALIZE_PAGE_SIZE, token=token)
-        return await fanout.call(
-            opd, "list_documents", lambda: connector.list_documents(query), expect=DocumentPage
-        )
+    The whole list is one reusable answer (not page by page): a cached
+    materialized OPD then costs one cache read, whatever its number of pages.
+    """
+
+    async def read_all(guarded: Fanout) -> list[Document]:
+        async def fetch_page(token: str | None) -> Page[Document]:
+            query = DocumentQuery(filter=pushed, order=None, page_size=MATERIALIZE_PAGE_SIZE, token=token)
+            return await guarded.call(
+                opd, "list_documents", lambda: connector.list_documents(query), expect=DocumentPage
+            )
+
+        return unique(await collect_pages(fetch_page), lambda doc: doc.local_id)
 
     async def fetch() -> list[Document]:
-        return unique(await collect_pages(fetch_page), lambda doc: doc.local_id)
+        return await fanout.reuse(opd, ALL_DOCUMENTS, pushed, read_all)
 
     return await memo.get((KIND, opd, pushed), fetch)
 
@@ -169,9 +177,13 @@ def _source(
 
     async def stream(token: str | None, page_size: int) -> Page[Document]:
         query = DocumentQuery(filter=flt, order=order, page_size=page_size, token=token)
-        return await fanout.call(
-            opd, "list_documents", lambda: connector.list_documents(query), expect=DocumentPage
-        )
+
+        async def read_page(guarded: Fanout) -> DocumentPage:
+            return await guarded.call(
+                opd, "list_documents", lambda: connector.list_documents(query), expect=DocumentPage
+            )
+
+        return await fanout.reuse(opd, DOCUMENT_PAGE, query, read_page)
 
     streams = pushed == flt and order.value in connector.pushdown.orders
     return Source(opd, materialize, stream if streams else None)

@@ -6,6 +6,9 @@ guarded fan-out (:mod:`.fanout`), cross-OPD pagination (:mod:`.documents`,
 :mod:`.information_list`), look-ups for DataLoaders (:mod:`.lookup`) and
 health probes (:mod:`.health`). Connector exceptions never leave it: each
 becomes an outcome in the operation's report; ``BadUserInput`` does leave it.
+
+Given a cache, it reuses OPD answers across operations (:mod:`.upstream_cache`):
+profiles, documents, DIPs, never a probe or anything of the request service.
 """
 
 from __future__ import annotations
@@ -18,8 +21,9 @@ from weakref import WeakKeyDictionary
 
 import httpx
 
+from cache import Cache
 from connectors import Connector, DocumentFilter, DocumentOrder, InformationCategory, OpdProfile
-from gateway.config import FederationConfig, GatewayConfig, OpdConfig
+from gateway.config import CacheConfig, FederationConfig, GatewayConfig, OpdConfig
 
 from .circuit import CircuitBreaker, Clock
 from .connection import Slice
@@ -35,6 +39,7 @@ from .lookup import find_documents, find_profiles
 from .memo import OperationMemo
 from .nodes import FederatedDocument, FederatedListEntry
 from .outcomes import OperationReport
+from .upstream_cache import UpstreamCache
 
 __all__ = ["Federation"]
 
@@ -47,6 +52,9 @@ class Federation:
     ``connectors`` replaces the connectors built from the config for the OPDs
     it names (tests); ``clock`` drives the breakers and latencies;
     ``cursor_key`` keys the MAC of cursors (give every replica the same one).
+    ``cache`` holds reusable OPD answers under the ``cache:`` policy of the
+    config (``None``: every read goes to the OPDs); ``wall_clock`` (unix
+    seconds) dates its entries.
     """
 
     def __init__(
@@ -57,6 +65,8 @@ class Federation:
         connectors: Mapping[str, Connector] | None = None,
         clock: Clock = time.monotonic,
         cursor_key: bytes | None = None,
+        cache: Cache | None = None,
+        wall_clock: Clock = time.time,
     ) -> None:
         self.config = config
         self._settings = config.federation
@@ -70,6 +80,7 @@ class Federation:
             for slug in self._connectors
         }
         self._codec = CursorCodec(cursor_key)
+        self._cache = UpstreamCache(cache, config.cache, clock=wall_clock) if cache is not None else None
         self._memos: WeakKeyDictionary[OperationReport, OperationMemo] = WeakKeyDictionary()
 
     @classmethod
@@ -81,11 +92,22 @@ class Federation:
         http: httpx.AsyncClient | None = None,
         clock: Clock = time.monotonic,
         cursor_key: bytes | None = None,
+        cache: Cache | None = None,
+        cache_config: CacheConfig | None = None,
+        wall_clock: Clock = time.time,
     ) -> Federation:
         """An engine over exactly ``connectors`` (slug → connector), for tests and tools."""
-        config = directory_config(list(connectors), federation=federation)
+        config = directory_config(list(connectors), federation=federation, cache=cache_config)
         client = http if http is not None else httpx.AsyncClient(transport=httpx.MockTransport(_no_http))
-        return cls(config, client, connectors=connectors, clock=clock, cursor_key=cursor_key)
+        return cls(
+            config,
+            client,
+            connectors=connectors,
+            clock=clock,
+            cursor_key=cursor_key,
+            cache=cache,
+            wall_clock=wall_clock,
+        )
 
     # -- the directory ---------------------------------------------------------------
 
@@ -105,6 +127,11 @@ class Federation:
         """The circuit breaker of the active OPD ``slug``, or ``None``."""
         return self._breakers.get(slug)
 
+    @property
+    def upstream_cache(self) -> UpstreamCache | None:
+        """The cache of OPD answers, or ``None`` when the engine was given no cache."""
+        return self._cache
+
     def new_report(self) -> OperationReport:
         """A report for a new operation whose deadline starts now (call it in the event loop).
 
@@ -115,7 +142,12 @@ class Federation:
         return OperationReport(deadline=asyncio.get_running_loop().time() + self._settings.deadline_s)
 
     async def aclose(self) -> None:
-        """Close every connector (the shared HTTP client is the caller's to close)."""
+        """Stop the upstream cache's flights, then close every connector.
+
+        The shared HTTP client and the cache are the caller's to close.
+        """
+        if self._cache is not None:
+            await self._cache.aclose()
         results = await asyncio.gather(
             *(c.aclose() for c in self._connectors.values()), return_exceptions=True
         )
@@ -212,6 +244,21 @@ class Federation:
         found = await find_profiles(self._fanout(report), wanted) if wanted else {}
         return [found.get(slug) for slug in slugs]
 
+    async def invalidate(self, opd: str | None) -> int:
+        """Drop the cached answers of ``opd`` (``None``: of every OPD); how many entries were dropped.
+
+        For the admin mutation and an OPD's webhook. Without a cache, 0. An
+        unknown slug is a ``BadUserInput`` (argument ``opd``); a cache that
+        cannot purge raises ``cache.CacheUnavailable``, so the caller can say so.
+        """
+        if opd is not None and self.opd(opd) is None:
+            raise BadUserInput(
+                f"opd: unknown OPD slug {opd!r}; the `opds` query lists every slug", argument="opd"
+            )
+        if self._cache is None:
+            return 0
+        return await self._cache.invalidate(opd)
+
     async def upstream_health(self) -> list[UpstreamHealth]:
         """Probe every active OPD now, concurrently and through its breaker, in directory order."""
         opds = [opd.slug for opd in self.config.opds if opd.slug in self._connectors]
@@ -229,6 +276,7 @@ class Federation:
             breakers=self._breakers,
             clock=self._clock,
             deadline=deadline,
+            cache=self._cache,
         )
 
     def _memo(self, report: OperationReport) -> OperationMemo:

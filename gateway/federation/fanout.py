@@ -16,6 +16,11 @@ Every upstream call goes through :meth:`Fanout.call`, which
 under the operation's deadline: what is not finished by then is ``TIMEOUT``,
 and the response does not wait for it. Connector exceptions never leave
 this module; a failed OPD becomes a :class:`Failed` value.
+
+:meth:`Fanout.reuse` wraps the calls that make one reusable answer: with the
+engine's upstream cache (:mod:`.upstream_cache`) the answer may come from
+the cache, or from a flight shared with other callers that runs on a
+:meth:`Fanout.detached` fanout; without it, the calls are simply made.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ import functools
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from connectors import ConnectorError, InvalidToken, UpstreamBadResponse, UpstreamTimeout
 from gateway.config import FederationConfig
@@ -33,6 +38,10 @@ from gateway.config import FederationConfig
 from .circuit import CircuitBreaker, Clock
 from .errors import BadUserInput
 from .outcomes import OperationReport, UpstreamOutcome, UpstreamStatusCode
+
+if TYPE_CHECKING:
+    from .reusable import Reusable
+    from .upstream_cache import UpstreamCache
 
 __all__ = ["CallFailed", "Failed", "Fanout", "gather_all"]
 
@@ -59,7 +68,11 @@ class Failed:
 
 
 class Fanout:
-    """The guarded upstream calls of one engine call (one semaphore, one deadline)."""
+    """The guarded upstream calls of one engine call (one semaphore, one deadline).
+
+    ``slots`` is the semaphore to share (a new one of ``federation.concurrency``
+    when not given); ``cache`` is the engine's upstream cache, if it has one.
+    """
 
     def __init__(
         self,
@@ -69,13 +82,58 @@ class Fanout:
         breakers: Mapping[str, CircuitBreaker],
         clock: Clock,
         deadline: float,
+        slots: asyncio.Semaphore | None = None,
+        cache: UpstreamCache | None = None,
     ) -> None:
         self.report = report
         self._settings = settings
         self._breakers = breakers
         self._clock = clock
         self._deadline = deadline
-        self._slots = asyncio.Semaphore(settings.concurrency)
+        self._slots = slots if slots is not None else asyncio.Semaphore(settings.concurrency)
+        self._cache = cache
+
+    def clock(self) -> float:
+        """Now, on the clock of the breakers and latencies."""
+        return self._clock()
+
+    def elapsed_ms(self, started: float) -> float:
+        """Milliseconds since ``started`` (a :meth:`clock` reading)."""
+        return max(0.0, (self._clock() - started) * 1000.0)
+
+    def failing(self, opd: str) -> bool:
+        """Whether the most recent call to ``opd`` failed (its breaker counts failures since a success)."""
+        return self._breakers[opd].failures > 0
+
+    def detached(self) -> Fanout:
+        """A fanout for work that may outlive this one's operation (a flight shared by many callers).
+
+        It shares the breakers and the concurrency bound of this one, and has
+        a report of its own and a deadline of its own, ``federation.deadline_s``
+        from now; it makes plain calls (no cache), since it is what fills the cache.
+        """
+        return Fanout(
+            report=OperationReport(),
+            settings=self._settings,
+            breakers=self._breakers,
+            clock=self._clock,
+            deadline=asyncio.get_running_loop().time() + self._settings.deadline_s,
+            slots=self._slots,
+        )
+
+    async def reuse(
+        self, opd: str, spec: Reusable[T], arguments: object, work: Callable[[Fanout], Awaitable[T]]
+    ) -> T:
+        """The answer of ``opd`` to ``spec`` with ``arguments``, made by ``work(fanout)`` when not reused.
+
+        ``work`` makes its calls through the fanout it is given (this one, or
+        a detached one for a shared flight). Like :meth:`call`, raises
+        ``CallFailed`` (outcome in the report) when there is no answer; a
+        ``STALE`` answer is an answer.
+        """
+        if self._cache is None:
+            return await work(self)
+        return await self._cache.answer(self, opd, spec, arguments, work)
 
     def skip(self, opd: str, reason: str) -> None:
         """Record that ``opd`` was not called because it lacks what the operation needs."""
@@ -139,7 +197,7 @@ class Fanout:
                     outcome = UpstreamOutcome(
                         opd,
                         UpstreamStatusCode.TIMEOUT,
-                        self._elapsed_ms(started),
+                        self.elapsed_ms(started),
                         UpstreamTimeout.code,
                         f"no answer within {self._settings.opd_timeout_s:g} s",
                     )
@@ -150,14 +208,14 @@ class Fanout:
                     outcome = UpstreamOutcome(
                         opd,
                         UpstreamStatusCode.ERROR,
-                        self._elapsed_ms(started),
+                        self.elapsed_ms(started),
                         ConnectorError.code,
                         "the OPD's connector failed unexpectedly; the gateway's log has the details",
                     )
                     raise self._fail(breaker, outcome) from None
                 settled = True
                 breaker.succeeded()
-                self.report.record(UpstreamOutcome(opd, UpstreamStatusCode.OK, self._elapsed_ms(started)))
+                self.report.record(UpstreamOutcome(opd, UpstreamStatusCode.OK, self.elapsed_ms(started)))
                 return result
         finally:
             if not settled:
@@ -210,10 +268,7 @@ class Fanout:
     def _outcome(
         self, opd: str, started: float, status: UpstreamStatusCode, exc: ConnectorError
     ) -> UpstreamOutcome:
-        return UpstreamOutcome(opd, status, self._elapsed_ms(started), exc.code, _message(exc))
-
-    def _elapsed_ms(self, started: float) -> float:
-        return max(0.0, (self._clock() - started) * 1000.0)
+        return UpstreamOutcome(opd, status, self.elapsed_ms(started), exc.code, _message(exc))
 
 
 async def gather_all(awaitables: Iterable[Awaitable[T]]) -> list[T]:

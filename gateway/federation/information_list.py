@@ -12,7 +12,7 @@ one it is materialized (DIPs are short).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 
 from connectors import (
     Capability,
@@ -30,6 +30,7 @@ from .memo import OperationMemo
 from .nodes import FederatedListEntry
 from .pagination import paginate
 from .positions import FRESH
+from .reusable import ALL_INFORMATION_LIST, INFORMATION_LIST_PAGE
 from .sources import Page, Source, collect_pages, unique
 
 __all__ = ["information_list_slice"]
@@ -85,15 +86,26 @@ def _source(
     connector: Connector,
     category: InformationCategory | None,
 ) -> Source[InformationListEntry]:
-    async def fetch(token: str | None, page_size: int) -> Page[InformationListEntry]:
-        query = ListQuery(category=None, page_size=page_size, token=token)
-        return await fanout.call(
+    async def read_page(guarded: Fanout, query: ListQuery) -> InformationListPage:
+        return await guarded.call(
             opd, "information_list", lambda: connector.information_list(query), expect=InformationListPage
         )
 
+    async def fetch(token: str | None, page_size: int) -> Page[InformationListEntry]:
+        query = ListQuery(category=None, page_size=page_size, token=token)
+        return await fanout.reuse(
+            opd, INFORMATION_LIST_PAGE, query, lambda guarded: read_page(guarded, query)
+        )
+
+    async def read_all(guarded: Fanout) -> list[InformationListEntry]:
+        def page(token: str | None) -> Awaitable[InformationListPage]:
+            return read_page(guarded, ListQuery(category=None, page_size=MATERIALIZE_PAGE_SIZE, token=token))
+
+        return unique(await collect_pages(page), lambda entry: entry.local_id)
+
     async def fetch_all() -> list[InformationListEntry]:
-        entries = await collect_pages(lambda token: fetch(token, MATERIALIZE_PAGE_SIZE))
-        return unique(entries, lambda entry: entry.local_id)
+        # The whole DIP is one reusable answer, like a materialized OPD's documents.
+        return await fanout.reuse(opd, ALL_INFORMATION_LIST, None, read_all)
 
     async def materialize() -> list[InformationListEntry]:
         entries = await memo.get((KIND, opd), fetch_all)

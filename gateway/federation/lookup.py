@@ -18,6 +18,7 @@ from .errors import UpstreamFailure
 from .fanout import Failed, Fanout, gather_all
 from .memo import OperationMemo
 from .nodes import FederatedDocument
+from .reusable import DOCUMENT, PROFILE
 
 __all__ = ["find_documents", "find_profiles"]
 
@@ -33,10 +34,13 @@ async def find_documents(
     results: dict[tuple[str, str], Found] = {}
 
     async def by_id(opd: str, connector: Connector, local_id: str) -> None:
-        async def get() -> Document | None:
-            return await fanout.call(
+        async def read(guarded: Fanout) -> Document | None:
+            return await guarded.call(
                 opd, "get_document", lambda: connector.get_document(local_id), expect=(Document, type(None))
             )
+
+        async def get() -> Document | None:
+            return await fanout.reuse(opd, DOCUMENT, local_id, read)
 
         found = await fanout.guard(opd, get)
         results[opd, local_id] = _found(opd, found)
@@ -76,8 +80,11 @@ async def find_profiles(
     """``slug -> profile``, ``None`` (no profile published, or OPD inactive) or the failure."""
 
     async def one(opd: str, connector: Connector) -> OpdProfile | UpstreamFailure | None:
+        async def read(guarded: Fanout) -> OpdProfile:
+            return await guarded.call(opd, "profile", connector.profile, expect=OpdProfile)
+
         async def get() -> OpdProfile:
-            return await fanout.call(opd, "profile", connector.profile, expect=OpdProfile)
+            return await fanout.reuse(opd, PROFILE, None, read)
 
         found = await fanout.guard(opd, get)
         return UpstreamFailure(found.outcome) if isinstance(found, Failed) else found

@@ -50,6 +50,8 @@ class UpstreamOutcome:
     """A machine-readable code for failures, e.g. ``UPSTREAM_TIMEOUT`` (a ``ConnectorError.code``)."""
     message: str | None = None
     """What went wrong, fit to show to a client: no stack trace, no secret."""
+    age_s: float | None = None
+    """For ``CACHED`` and ``STALE``: seconds since the answer served was fetched from the OPD."""
 
     @property
     def failed(self) -> bool:
@@ -63,7 +65,8 @@ class OperationReport:
     Many resolvers of one operation record into the same report; an OPD's
     entry keeps its worst status (``OK < CACHED < STALE < SKIPPED <
     OPEN_CIRCUIT < TIMEOUT < ERROR``) with that status's code and message,
-    and the longest latency.
+    the longest latency, and the greatest age among the outcomes of that status
+    (a client is told about the oldest answer it got).
 
     ``deadline``, when set, is the event-loop time (``loop.time()``) after
     which no engine call of this operation waits for an OPD any more; see
@@ -83,7 +86,10 @@ class OperationReport:
             return
         worst = outcome if _SEVERITY[outcome.status] > _SEVERITY[current.status] else current
         latencies = [ms for ms in (current.latency_ms, outcome.latency_ms) if ms is not None]
-        self._entries[outcome.opd] = replace(worst, latency_ms=max(latencies) if latencies else None)
+        ages = [o.age_s for o in (current, outcome) if o.status is worst.status and o.age_s is not None]
+        self._entries[outcome.opd] = replace(
+            worst, latency_ms=max(latencies) if latencies else None, age_s=max(ages) if ages else None
+        )
 
     def get(self, opd: str) -> UpstreamOutcome | None:
         """The entry of ``opd``, or ``None`` when the operation did not touch it."""

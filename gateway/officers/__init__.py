@@ -21,6 +21,7 @@ from .keys import key_sha256, new_officer_key
 from .officer import Officer
 from .permissions import (
     require_answerer,
+    require_cache_admin,
     require_decider,
     require_forwarder,
     require_inbox,
@@ -39,6 +40,7 @@ __all__ = [
     "new_officer_key",
     "presented_key",
     "require_answerer",
+    "require_cache_admin",
     "require_decider",
     "require_forwarder",
     "require_inbox",

@@ -17,6 +17,7 @@ from .officer import Officer
 
 __all__ = [
     "require_answerer",
+    "require_cache_admin",
     "require_decider",
     "require_forwarder",
     "require_inbox",
@@ -79,6 +80,23 @@ def require_forwarder(officer: Officer) -> None:
         "Ask PPID Utama to forward it",
         f"hanya PPID Utama yang dapat meneruskan permohonan ke OPD lain; kunci Anda milik "
         f"{_KEY_WORDS_ID[officer.role]}. Minta PPID Utama untuk meneruskannya",
+    )
+
+
+def require_cache_admin(officer: Officer) -> None:
+    """Allow ``officer`` to drop the gateway's cached data (``invalidateCache``): PPID Utama only.
+
+    Dropping the cache sends the next queries of every portal user to the
+    OPDs, so it is the province's call, not one OPD's; an OPD refreshes its
+    own data with its signed webhook (docs/operations.md).
+    """
+    if officer.is_ppid_utama:
+        return
+    raise Forbidden(
+        f"only PPID Utama drops the gateway's cache; your key is for the {officer.describe()}. "
+        "An OPD's system can refresh its own data with the OPD's signed webhook",
+        f"hanya PPID Utama yang dapat mengosongkan cache gateway; kunci Anda milik "
+        f"{_KEY_WORDS_ID[officer.role]}. Sistem OPD dapat memperbarui datanya sendiri lewat webhook OPD",
     )
 
 

@@ -50,3 +50,17 @@ def test_outcomes_and_failures_are_sorted_by_slug() -> None:
     assert [o.opd for o in report.outcomes()] == ["bappeda", "bkd", "bpbd", "dinkes"]
     assert [o.opd for o in report.failures()] == ["bpbd", "dinkes"]
     assert report.get("nope") is None
+
+
+def test_an_opds_entry_keeps_the_oldest_age_of_its_status() -> None:
+    report = OperationReport()
+    report.record(UpstreamOutcome("bkd", CACHED, 0.1, age_s=20.0))
+    report.record(UpstreamOutcome("bkd", OK, 30.0))
+    report.record(UpstreamOutcome("bkd", CACHED, 0.2, age_s=50.0))
+    assert report.outcomes()[0].age_s == 50.0
+    report.record(UpstreamOutcome("bkd", STALE, 30.0, "UPSTREAM_UNAVAILABLE", "503", age_s=7200.0))
+    report.record(UpstreamOutcome("bkd", CACHED, 0.1, age_s=90_000.0))
+    (entry,) = report.outcomes()
+    assert (entry.status, entry.age_s) == (STALE, 7200.0), "the age is that of the answer given the status"
+    report.record(UpstreamOutcome("bkd", ERROR, 10.0, "UPSTREAM_ERROR", "down"))
+    assert report.outcomes()[0].age_s is None, "a failure has no answer, so no age"

@@ -54,6 +54,7 @@ async def test_readyz_says_ready_once_started(client: httpx.AsyncClient) -> None
             "opds": 1,
             "database": "ok",
             "deliveries": {"pending": 0, "failed": 0, "oldest_pending_age_s": None},
+            "cache": "ok",
         },
     }
 

@@ -19,6 +19,12 @@ pytestmark = pytest.mark.integration
 # Short enough that a hanging OPD costs a test about a second, long enough
 # that a healthy OPD on a busy two-core machine never trips it.
 FAST_FEDERATION = {"opd_timeout_s": 1.5, "deadline_s": 3.0, "circuit": {"failure_threshold": 50}}
+# These tests are about the engine and the OPDs: every query must reach the OPDs, whatever ran before.
+# The caches have tests of their own (test_upstream_cache_over_http.py, tests/http/).
+NO_CACHE = {
+    "response_ttl_s": 0,
+    "ttl": {"profile": 0, "information_list": 0, "documents": 0, "statistics": 0},
+}
 
 
 @pytest.fixture(scope="session")
@@ -28,9 +34,12 @@ def fleet() -> Iterator[Fleet]:
         yield running
 
 
-def write_config(fleet: Fleet, directory: Path, federation: dict[str, Any]) -> Path:
-    """The gateway config for ``fleet``, written to ``directory``."""
+def write_config(
+    fleet: Fleet, directory: Path, federation: dict[str, Any], cache: dict[str, Any] | None = None
+) -> Path:
+    """The gateway config for ``fleet``, written to ``directory``; caches off unless ``cache`` is given."""
     config = fleet.gateway_config(directory / "catalogs", federation=federation, config_dir=directory)
+    config["cache"] = NO_CACHE if cache is None else cache
     path = directory / "gateway.yaml"
     path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return path
