@@ -31,6 +31,7 @@ import dataclasses
 import functools
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar, cast
@@ -74,6 +75,17 @@ class _Unserved(Generic[T]):
 _Landing = _Served[T] | _Unserved[T]
 
 
+DECODED_ENTRIES = 1024
+"""Entries kept decoded in this process, most recently read first.
+
+Reading a kept answer back from its JSON costs more than the rest of a warm
+query (a third of its CPU with 43 OPDs): an entry whose stored bytes have
+not changed since it was last read is handed out as it was decoded then
+(records are immutable). The bytes are compared, so an entry another
+replica rewrote in Redis is decoded again.
+"""
+
+
 class UpstreamCache:
     """The engine's cache of OPD answers: TTL per kind, stale-while-revalidate, stale-on-error, single-flight.
 
@@ -89,6 +101,7 @@ class UpstreamCache:
         self._clock = clock
         self._flights: Flights[_Landing[Any]] = Flights(_aborted)
         self._reads: dict[str, asyncio.Task[Entry[Any] | None]] = {}
+        self._decoded: OrderedDict[str, tuple[bytes, Entry[Any]]] = OrderedDict()
 
     @property
     def flights(self) -> int:
@@ -215,11 +228,23 @@ class UpstreamCache:
             return None
         if raw is MISSING:
             return None
+        known = self._decoded.get(key)
+        if known is not None and (known[0] is raw or known[0] == raw):
+            self._decoded.move_to_end(key)
+            return cast("Entry[T]", known[1])
         try:
-            return spec.decode(raw)
+            entry = spec.decode(raw)
         except ValueError:
             logger.warning("upstream cache: the entry %s is not a %s; ignored", key, spec)
             return None
+        self._remember(key, raw, entry)
+        return entry
+
+    def _remember(self, key: str, raw: bytes, entry: Entry[Any]) -> None:
+        self._decoded[key] = (raw, entry)
+        self._decoded.move_to_end(key)
+        if len(self._decoded) > DECODED_ENTRIES:
+            self._decoded.popitem(last=False)
 
     async def _write(self, key: str, spec: Reusable[T], value: T, stored_at: float) -> None:
         fresh_until = stored_at + self._ttl(spec)
@@ -227,10 +252,10 @@ class UpstreamCache:
         ttl = kept_until - self._clock()
         if ttl <= 0:
             return
+        raw = spec.encode(value, stored_at=stored_at, fresh_until=fresh_until)
+        self._remember(key, raw, Entry(value, stored_at, fresh_until))
         try:
-            await self._cache.set(
-                key, spec.encode(value, stored_at=stored_at, fresh_until=fresh_until), ttl=ttl
-            )
+            await self._cache.set(key, raw, ttl=ttl)
         except CacheUnavailable as exc:
             logger.debug("upstream cache: store of %s skipped: %s", key, exc)
 

@@ -552,3 +552,17 @@ async def test_a_refresh_respects_the_circuit_breaker(cached: CachedEngine, cloc
     breaker = federation.circuit("bkd")
     assert breaker is not None and breaker.state.value == "OPEN"
     assert calls(connectors)["bkd"] == 1 + 2, "refreshes stopped calling once the circuit opened"
+
+
+async def test_an_entry_rewritten_by_another_replica_is_read_anew(cached: CachedEngine, store: Cache) -> None:
+    """Entries are kept decoded in the process, but only while their stored bytes stay the same."""
+    bkd = connector("bkd", Catalog([], profile=OpdProfile(description="lama")))
+    federation = cached({"bkd": bkd})
+    [first] = await federation.profiles(OperationReport(), ["bkd"])
+    [again] = await federation.profiles(OperationReport(), ["bkd"])
+    assert again is first  # read back without decoding it again
+    # another replica refreshed the entry in the shared cache
+    newer = PROFILE.encode(OpdProfile(description="baru"), stored_at=1_000_000.0, fresh_until=9e12)
+    await store.set(PROFILE.key("bkd", None), newer, ttl=3600)
+    assert await federation.profiles(OperationReport(), ["bkd"]) == [OpdProfile(description="baru")]
+    assert calls({"bkd": bkd}, "profile") == {"bkd": 1}
