@@ -27,6 +27,8 @@ ENTRY_POINT_GROUP = "ppid_gateway.connectors"
 _BUILTINS = {
     "rest": "connectors.rest:RestConnector",
     "files": "connectors.files:FilesConnector",
+    "wordpress": "connectors.wordpress:WordPressConnector",
+    "ckan": "connectors.ckan:CkanConnector",
 }
 
 
