@@ -29,6 +29,8 @@ _BUILTINS = {
     "files": "connectors.files:FilesConnector",
     "wordpress": "connectors.wordpress:WordPressConnector",
     "ckan": "connectors.ckan:CkanConnector",
+    "sql": "connectors.sql:SqlConnector",
+    "graphql": "connectors.graphql:GraphQLConnector",
 }
 
 
