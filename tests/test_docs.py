@@ -71,8 +71,8 @@ def test_the_graphql_examples_in_schema_md_and_the_readme_are_valid_operations()
         assert validate(schema, parse(example)) == [], example
 
 
-def test_the_wordpress_and_ckan_examples_in_connectors_md_are_valid_configs() -> None:
-    for kind in ("wordpress", "ckan"):
+def test_the_examples_of_the_other_builtin_connectors_in_connectors_md_are_valid_configs() -> None:
+    for kind in ("wordpress", "ckan", "sql", "graphql"):
         [example] = [b for b in blocks("connectors.md", "yaml") if f"kind: {kind}" in b]
         opds = yaml.safe_load(example)
         config = parse_config(yaml.safe_dump({"ppid_utama": opds[0]["slug"], "opds": opds}))
