@@ -181,7 +181,7 @@ class StatusSync:
                     target,
                     actor=Actor.OFFICER,
                     today=receipt_date(now),
-                    due_date=current.extended_due_date or current.due_date,
+                    due_date=current.current_due_date,
                     reasons=reported.message or "",
                     exemption_ground=reported.refusal_ground,
                 )

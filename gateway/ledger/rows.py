@@ -139,6 +139,11 @@ class RequestRow:
     updated_at: datetime
     version: int
 
+    @property
+    def current_due_date(self) -> date:
+        """The deadline in force: the extended one once the deadline was extended, else the first."""
+        return self.extended_due_date or self.due_date
+
 
 class RequestChanges(TypedDict, total=False):
     """The columns :meth:`LedgerTransaction.update_request` may change.

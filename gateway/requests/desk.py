@@ -398,7 +398,7 @@ class OfficerDesk:
         whole transaction back, so a refused answer leaves no take-up behind.
         """
         today = receipt_date(now)
-        due = row.extended_due_date or row.due_date
+        due = row.current_due_date
 
         def authorize(source: RequestState, to: RequestState) -> None:
             authorize_transition(

@@ -154,14 +154,14 @@ def inbox_query(flt: InboxFilter, *, today: date, first: int, after: str | None)
 
 def page_cursor(flt: InboxFilter, row: RequestRow) -> str:
     """The cursor of ``row`` in the inbox of ``flt``."""
-    due = row.extended_due_date or row.due_date
+    due = row.current_due_date
     body = json.dumps([flt.scope(), due.isoformat(), row.id], separators=(",", ":")).encode()
     return _CURSOR_PREFIX + base64.urlsafe_b64encode(body).decode("ascii").rstrip("=")
 
 
 def inbox_item(row: RequestRow, parent_registration_number: str | None, *, today: date) -> InboxItem:
     """The inbox's view of ``row``; ``today`` (WIB) decides whether it is overdue."""
-    due = row.extended_due_date or row.due_date
+    due = row.current_due_date
     return InboxItem(
         registration_number=row.registration_number,
         kind=row.kind,

@@ -64,7 +64,7 @@ async def move_by_requester(
         target,
         actor=Actor.REQUESTER,
         today=receipt_date(now),
-        due_date=row.extended_due_date or row.due_date,
+        due_date=row.current_due_date,
     )
     columns: RequestChanges = {**(changes or {}), "state": target}
     updated = await tx.update_request(row, **columns)

@@ -271,7 +271,7 @@ async def request_facts(tx: LedgerTransaction, request: RequestRow) -> RequestFa
         answered_at = into_outcome[-1] if into_outcome else request.updated_at
     return RequestFacts(
         state=request.state,
-        due_date=request.extended_due_date or request.due_date,
+        due_date=request.current_due_date,
         answered_on=None if answered_at is None else receipt_date(answered_at),
         exemption_ground=request.refusal_ground,
     )

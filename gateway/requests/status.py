@@ -120,7 +120,7 @@ class DetailedStatus(PublicStatus):
 
 def public_status(row: RequestRow, events: Sequence[EventRow], *, today: date) -> PublicStatus:
     """The public status of ``row``; ``today`` is the WIB date that decides ``overdue``."""
-    due = row.extended_due_date or row.due_date
+    due = row.current_due_date
     return PublicStatus(
         registration_number=row.registration_number,
         kind=row.kind,
