@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import abc
+from collections.abc import Awaitable, Callable
 from typing import Any, ClassVar
 
 import httpx
@@ -97,15 +98,28 @@ class Connector(abc.ABC):
     async def probe(self) -> None:
         """Check that the OPD answers; raise an ``UpstreamError`` when it does not.
 
-        The default fetches the cheapest declared read. ``ppid-gateway check``
-        and the health report call it.
+        The default fetches the cheapest declared read: the profile, else one
+        document, else one DIP entry. When the upstream answers that a read is
+        not supported (an OPD that publishes no profile), the next one is
+        tried: that OPD is reachable. ``NotSupported`` only when none is.
+        ``ppid-gateway check`` and the health report call it.
         """
-        if Capability.PROFILE in self.capabilities:
-            await self.profile()
-        elif Capability.DOCUMENTS in self.capabilities:
-            await self.list_documents(DocumentQuery(page_size=1))
-        elif Capability.INFORMATION_LIST in self.capabilities:
-            await self.information_list(ListQuery(page_size=1))
+        reads: list[tuple[Capability, Callable[[], Awaitable[object]]]] = [
+            (Capability.PROFILE, self.profile),
+            (Capability.DOCUMENTS, lambda: self.list_documents(DocumentQuery(page_size=1))),
+            (Capability.INFORMATION_LIST, lambda: self.information_list(ListQuery(page_size=1))),
+        ]
+        refused: NotSupported | None = None
+        for capability, read in reads:
+            if capability not in self.capabilities:
+                continue
+            try:
+                await read()
+                return
+            except NotSupported as exc:
+                refused = exc
+        if refused is not None:
+            raise refused
 
     async def aclose(self) -> None:  # noqa: B027 - optional hook, empty on purpose
         """Release what the connector opened itself (files, pools). The default does nothing."""

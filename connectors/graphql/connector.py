@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 import httpx
@@ -91,7 +91,10 @@ class GraphQLConnector(Connector):
     ``InvalidToken``.
 
     Capabilities: ``DOCUMENTS``, ``DOCUMENT``, ``INFORMATION_LIST``
-    (``informationList(opd:)``) and ``PROFILE`` (``opd(slug) { profile menu }``).
+    (``informationList(opd:)``) and ``PROFILE`` (``opd(slug) { profile menu }``)
+    are all declared until :meth:`probe` has asked the upstream: it keeps those
+    the upstream OPD answers and drops those it does not support (a ``files``
+    catalog without a profile).
     """
 
     kind = "graphql"
@@ -193,6 +196,36 @@ class GraphQLConnector(Connector):
         )
         sources = {record: f"profile.{name}" for name, record in _PROFILE_FIELDS.items()}
         return build_record(OpdProfile, data, where="data.opd", sources=sources, origin=what)
+
+    async def probe(self) -> None:
+        """Read one item of each operation; keep the capabilities the upstream OPD supports.
+
+        An upstream OPD that lacks a profile or a DIP is healthy: the operation
+        it answers ``NotSupported`` (or ``SKIPPED``) is dropped from
+        ``capabilities`` instead of failing the probe. Every other error is
+        raised. ``NotSupported`` when the upstream OPD supports none of them.
+        """
+        checks: list[tuple[frozenset[Capability], Callable[[], Awaitable[object]]]] = [
+            (frozenset({Capability.PROFILE}), self.profile),
+            (
+                frozenset({Capability.DOCUMENTS, Capability.DOCUMENT}),
+                lambda: self.list_documents(DocumentQuery(page_size=1)),
+            ),
+            (frozenset({Capability.INFORMATION_LIST}), lambda: self.information_list(ListQuery(page_size=1))),
+        ]
+        supported: set[Capability] = set()
+        unsupported: NotSupported | None = None
+        for capabilities, call in checks:
+            try:
+                await call()
+            except NotSupported as exc:
+                unsupported = exc
+                continue
+            supported |= capabilities
+        if not supported and unsupported is not None:
+            raise unsupported
+        # Set per instance: the class attribute stays the full set a fresh connector assumes.
+        self.capabilities = frozenset(supported)
 
     def _first(self, page_size: int) -> int:
         return max(1, min(page_size, self.settings.page_size_max))

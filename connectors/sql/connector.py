@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import sqlite3
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
@@ -12,7 +13,7 @@ import httpx
 import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import URL, Connection, make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from ..base import Connector
 from ..capabilities import Capability, Pushdown
@@ -92,7 +93,14 @@ class SqlConnector(Connector):
     Pages are offset-based over a total order (the requested order, then the
     id); the token is ``"<offset>.<page size>"``. The first call checks that
     the table has every configured column and raises ``UpstreamBadResponse``
-    naming the one missing.
+    naming the one missing; a query that fails later is checked again, so a
+    column renamed since is named too.
+
+    Errors: a database that cannot be reached, or refuses the connection
+    (whatever it says), or drops it, is ``UpstreamUnavailable``; no answer
+    within ``timeout_s`` (a slow query, a lock held by another session,
+    SQLite's "database is locked") is ``UpstreamTimeout``; a query the
+    database refuses is ``UpstreamBadResponse``.
 
     Capabilities: ``DOCUMENTS`` and ``DOCUMENT``.
     """
@@ -226,8 +234,12 @@ class SqlConnector(Connector):
         def run(connection: Connection) -> tuple[list[dict[str, Any]], int | None]:
             if not self._checked:
                 self._check_columns(connection)
-            rows = [dict(row) for row in connection.execute(statement).mappings()]
-            total = connection.execute(count).scalar_one() if count is not None else None
+            try:
+                rows = [dict(row) for row in connection.execute(statement).mappings()]
+                total = connection.execute(count).scalar_one() if count is not None else None
+            except sa_exc.DBAPIError as exc:
+                self._recheck_columns(connection, exc)
+                raise
             return rows, total
 
         return await self._run(run)
@@ -247,6 +259,28 @@ class SqlConnector(Connector):
                 raise UpstreamBadResponse(f"table {place} has no column {name!r}", field=name)
         self._checked = True
 
+    def _recheck_columns(self, connection: Connection, failure: sa_exc.DBAPIError) -> None:
+        # The table was checked on an earlier call, but it may have changed since (a column renamed by a
+        # migration of the DMS): the query then fails with the driver's own words ("no such column", an
+        # OperationalError on SQLite). Checking again names the column, as the first call would have.
+        if failure.connection_invalidated or _is_busy(failure):
+            return  # the connection is gone or the table is locked: the check could not run either
+        self._checked = False
+        try:
+            connection.rollback()  # PostgreSQL refuses every statement of a failed transaction
+            self._check_columns(connection)
+        except sa_exc.DBAPIError:
+            pass  # the check failed too; the query's own error says more
+
+    async def _connect(self, where: str) -> AsyncConnection:
+        # Whatever the database says while we connect, it is not taking us: PostgreSQL answers a
+        # database closed to connections, or starting up, with an ordinary server error, which would
+        # otherwise read as a query it refused (a bad response) rather than as a database that is down.
+        try:
+            return await self._engine.connect()
+        except sa_exc.DBAPIError as exc:
+            raise UpstreamUnavailable(f"{where} is unavailable: {_reason(exc)}") from None
+
     async def _run(self, work: Callable[[Connection], _T]) -> _T:
         where = f"{self.opd.slug} database"
         if self._sqlite_file is not None and not self._sqlite_file.is_file():
@@ -256,18 +290,31 @@ class SqlConnector(Connector):
             )
         try:
             async with asyncio.timeout(self.settings.timeout_s):
-                async with self._engine.connect() as connection:
+                connection = await self._connect(where)
+                try:
                     return await connection.run_sync(work)
-        except UpstreamBadResponse:
+                finally:
+                    await connection.close()
+        except (UpstreamBadResponse, UpstreamUnavailable):
             raise
         except (TimeoutError, sa_exc.TimeoutError):
             raise UpstreamTimeout(f"{where} did not answer within {self.settings.timeout_s:g}s") from None
         except sa_exc.DBAPIError as exc:
+            if _is_busy(exc):
+                # SQLite waited timeout_s for another connection's lock (its busy timeout) and gave up.
+                raise UpstreamTimeout(
+                    f"{where} did not answer within {self.settings.timeout_s:g}s: {_reason(exc)}"
+                ) from None
             if isinstance(exc, sa_exc.OperationalError | sa_exc.InterfaceError) or exc.connection_invalidated:
                 raise UpstreamUnavailable(f"{where} is unavailable: {_reason(exc)}") from None
             raise UpstreamBadResponse(f"{where} refused the query: {_reason(exc)}") from None
         except (OSError, sa_exc.SQLAlchemyError) as exc:
             raise UpstreamUnavailable(f"{where} is unavailable: {type(exc).__name__}: {exc}") from None
+
+
+def _is_busy(exc: sa_exc.DBAPIError) -> bool:
+    """True when SQLite gave up waiting for a lock (``SQLITE_BUSY``: "database is locked")."""
+    return getattr(exc.orig, "sqlite_errorcode", None) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 
 
 def _reason(exc: sa_exc.DBAPIError) -> str:

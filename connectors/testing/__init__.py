@@ -9,7 +9,9 @@ fixtures, the way a SQLAlchemy dialect imports ``sqlalchemy.testing.suite``:
     ``send_garbage()``, ``hang()``, ``heal()``). For an HTTP upstream, wrap a
     fake of it in :class:`~connectors.testing.server.HttpContractServer`: a
     handler for ``httpx.MockTransport``, or ``httpx.ASGITransport(app=...)``
-    over a small Starlette or FastAPI app. Nothing listens on a socket.
+    over a small Starlette or FastAPI app. Nothing listens on a socket. For
+    a connector that reads a database table, :class:`~connectors.testing.sql.SqlContractServer`
+    makes the faults in the database itself (SQLite or PostgreSQL).
 ``connector_factory``
     A callable ``(server) -> Connector`` building the connector against
     ``server.base_url``, with ``server.http`` as its shared client.

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any, Protocol, runtime_checkable
 
 import httpx
@@ -39,34 +39,41 @@ class ContractServer(Protocol):
     The suite reads ``documents`` and flips the switches; the author's
     ``connector_factory`` reads ``base_url`` and ``http`` to build the
     connector. A fault switch that the upstream cannot simulate (a file
-    cannot hang) calls ``pytest.skip`` with the reason.
+    cannot hang) calls ``pytest.skip`` with the reason. A switch may be a
+    coroutine function (``async def hang``) when flipping it takes I/O, such as
+    locking a database table; the suite awaits what a switch returns.
     """
 
     base_url: str
     """Where the connector points: a URL, or for a file source the catalog's path."""
-    documents: Sequence[Document]
-    """Every document the upstream holds, as the connector should normalize them.
 
-    The suite compares ``local_id``, ``title``, ``category`` and ``year``; any order."""
+    @property
+    def documents(self) -> Sequence[Document]:
+        """Every document the upstream holds, as the connector should normalize them.
+
+        The suite compares ``local_id``, ``title``, ``category`` and ``year``; any order.
+        Read-only, so that a plain attribute of any sequence type (a tuple) implements it.
+        """
+        ...
 
     @property
     def http(self) -> httpx.AsyncClient:
         """The shared client to hand to the connector; its requests reach this upstream."""
         ...
 
-    def fail_with(self, status: int) -> None:
+    def fail_with(self, status: int) -> Awaitable[None] | None:
         """From now on, answer every request with ``status`` (``500``, ``503``, ``429``)."""
         ...
 
-    def send_garbage(self) -> None:
+    def send_garbage(self) -> Awaitable[None] | None:
         """From now on, answer every request with ``200`` and a body that is not what the connector reads."""
         ...
 
-    def hang(self) -> None:
+    def hang(self) -> Awaitable[None] | None:
         """From now on, never answer in time: the connector must raise ``UpstreamTimeout``."""
         ...
 
-    def heal(self) -> None:
+    def heal(self) -> Awaitable[None] | None:
         """Clear every fault."""
         ...
 

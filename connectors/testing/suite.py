@@ -23,6 +23,7 @@ same name to override a test (say, to mark it ``xfail`` with a reason).
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
@@ -277,7 +278,7 @@ class TestPushdownContract:
                     assert _ids(walked) == _ids(expected), f"pushed-down {flt} in order {order.value}"
 
 
-_FAULTS: dict[str, tuple[Callable[[ContractServer], None], type[UpstreamError]]] = {
+_FAULTS: dict[str, tuple[Callable[[ContractServer], Awaitable[None] | None], type[UpstreamError]]] = {
     "status-500": (lambda server: server.fail_with(500), UpstreamUnavailable),
     "status-503": (lambda server: server.fail_with(503), UpstreamUnavailable),
     "garbage": (lambda server: server.send_garbage(), UpstreamBadResponse),
@@ -317,7 +318,9 @@ class TestErrorsContract:
         if capability is not None:
             _require(contract_connector, capability)
         switch, expected = _FAULTS[fault]
-        switch(fixture_server)
+        flipped = switch(fixture_server)
+        if inspect.isawaitable(flipped):  # a switch that acts on a database or a process does I/O
+            await flipped
         try:
             await call(contract_connector, fixture_server)
         except expected:

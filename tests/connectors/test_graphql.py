@@ -390,6 +390,23 @@ async def test_what_the_upstream_opd_lacks_is_not_supported(regency: httpx.Async
         await connector.profile()
 
 
+async def test_probe_settles_the_capabilities_of_the_upstream_opd(regency: httpx.AsyncClient) -> None:
+    full, documents_only = connect(regency), connect(regency, upstream_opd="dpk")
+    await full.probe()
+    # Lacking a profile and a DIP is healthy: the probe drops them instead of raising NotSupported.
+    await documents_only.probe()
+
+    assert full.capabilities == GraphQLConnector.capabilities
+    assert documents_only.capabilities == {Capability.DOCUMENTS, Capability.DOCUMENT}
+
+
+async def test_probe_of_an_upstream_opd_that_supports_nothing_is_not_supported() -> None:
+    skipped = {"data": None, "extensions": {"upstreams": [{"opd": "dinkes", "status": "SKIPPED"}]}}
+    async with answering(skipped) as http:
+        with pytest.raises(NotSupported, match="SKIPPED"):
+            await connect(http).probe()
+
+
 async def test_a_null_profile_without_an_error_is_not_supported() -> None:
     async with answering({"data": {"opd": {"profile": None, "menu": []}}}) as http:
         with pytest.raises(NotSupported, match="no profile for 'dinkes'"):

@@ -14,6 +14,7 @@ from connectors import (
     ListQuery,
     MockCall,
     MockConnector,
+    NotSupported,
     OpdProfile,
     Pushdown,
     UpstreamUnavailable,
@@ -86,6 +87,27 @@ async def test_probe_calls_the_cheapest_declared_read() -> None:
     assert [c.operation for c in connector.calls] == ["list_documents"]
     assert connector.calls[0].argument.page_size == 1
     await connector.http.aclose()
+
+
+async def test_probe_goes_on_to_the_next_read_when_the_upstream_supports_none_of_the_first() -> None:
+    def handler(call: MockCall) -> object:
+        if call.operation == "profile":
+            raise NotSupported("this OPD publishes no profile")
+        return DocumentPage(items=())
+
+    connector = MockConnector(handler)
+    await connector.probe()
+    assert [c.operation for c in connector.calls] == ["profile", "list_documents"]
+
+    def refuse(call: MockCall) -> object:
+        raise NotSupported(f"no {call.operation}")
+
+    refusing = MockConnector(refuse)
+    with pytest.raises(NotSupported, match="no information_list"):
+        await refusing.probe()
+    assert [c.operation for c in refusing.calls] == ["profile", "list_documents", "information_list"]
+    await connector.http.aclose()
+    await refusing.http.aclose()
 
 
 def test_a_call_reads_well_in_assertion_messages() -> None:
