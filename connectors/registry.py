@@ -13,6 +13,7 @@ that was never installed still finds them.
 
 from __future__ import annotations
 
+import difflib
 import importlib
 from functools import cache
 from importlib.metadata import entry_points
@@ -38,9 +39,11 @@ class UnknownConnectorKind(LookupError):  # noqa: N818 - a public name
     """No connector is registered under the requested kind."""
 
     def __init__(self, kind: str, known: list[str]) -> None:
+        close = difflib.get_close_matches(kind.lower(), known, n=1, cutoff=0.6)
+        hint = f"did you mean {close[0]!r}? " if close else ""
         super().__init__(
-            f"no connector of kind {kind!r} is installed; known kinds: {', '.join(known)}. "
-            "Install the package that provides it, or fix the name."
+            f"no connector of kind {kind!r} is installed; {hint}installed kinds: {', '.join(known)}. "
+            "Fix the name, or install the package that provides it."
         )
         self.kind = kind
         self.known = known

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,8 +30,9 @@ from pydantic import (
 )
 from redis.asyncio.connection import parse_url as parse_redis_url
 
-from connectors import Connector, UnknownConnectorKind, connector_class
+from connectors import Connector, UnknownConnectorKind, available_kinds, connector_class
 
+from .config_problems import ConfigProblem, ProblemHints, validation_problems
 from .kip.roles import OfficerRole
 
 __all__ = [
@@ -108,6 +109,7 @@ class OpdConfig(_Strict):
     active_to: dt.date | None = None
     successor_of: tuple[str, ...] = ()
     connector: ConnectorBlock
+    """The connector that reads this OPD's system: ``kind`` and that connector's own settings."""
     webhook_secret_env: str | None = Field(default=None, pattern=_ENV_NAME)
     """The environment variable holding the secret this OPD signs its cache webhook with
     (``POST /hooks/opd/<slug>``, docs/operations.md); without it the OPD has no webhook.
@@ -494,16 +496,6 @@ class GatewayConfig(_Strict):
         return None
 
 
-@dataclass(frozen=True, slots=True)
-class ConfigProblem:
-    """One thing wrong with a config file."""
-
-    key: str
-    """The key path, e.g. ``opds[3].connector.base_url`` (empty for the whole file)."""
-    message: str
-    """What is wrong and what is expected."""
-
-
 class ConfigError(Exception):
     """A config file that cannot be used; ``problems`` lists every fault found."""
 
@@ -513,9 +505,8 @@ class ConfigError(Exception):
         super().__init__(self.render())
 
     def render(self) -> str:
-        """One line per problem: ``FILE: KEY: MESSAGE``."""
-        lines = [f"{self.source}: {p.key + ': ' if p.key else ''}{p.message}" for p in self.problems]
-        return "\n".join(lines)
+        """One line per problem: ``FILE: KEY: MESSAGE (OPD slug)``."""
+        return "\n".join(f"{self.source}: {p.describe()}" for p in self.problems)
 
 
 def load_config(path: str | Path) -> GatewayConfig:
@@ -546,7 +537,7 @@ def parse_config(text: str, *, source: str = "<config>", base_dir: Path | None =
     try:
         config = GatewayConfig.model_validate(raw, context=context)
     except ValidationError as exc:
-        raise ConfigError(source, list(_problems(exc))) from exc
+        raise ConfigError(source, list(validation_problems(exc, GatewayConfig, raw, _HINTS))) from exc
     problems: list[ConfigProblem] = []
     for index, opd in enumerate(config.opds):
         prefix = f"opds[{index}].connector"
@@ -554,12 +545,20 @@ def parse_config(text: str, *, source: str = "<config>", base_dir: Path | None =
         try:
             cls = connector_class(block.kind)
         except UnknownConnectorKind as exc:
-            problems.append(ConfigProblem(f"{prefix}.kind", str(exc)))
+            problems.append(ConfigProblem(f"{prefix}.kind", str(exc), opd.slug))
+            continue
+        except (ImportError, TypeError, AttributeError) as exc:
+            message = (
+                f"the connector of kind {block.kind!r} cannot be loaded ({type(exc).__name__}: {exc}); "
+                "reinstall the package that provides it"
+            )
+            problems.append(ConfigProblem(f"{prefix}.kind", message, opd.slug))
             continue
         try:
             settings = cls.Settings.model_validate(block.options(), context=context)
         except ValidationError as exc:
-            problems.extend(_problems(exc, prefix))
+            found = validation_problems(exc, cls.Settings, raw, _HINTS, prefix=prefix, slug=opd.slug)
+            problems.extend(found)
             continue
         opd._resolved = ResolvedConnector(block.kind, cls, settings)
     if problems:
@@ -567,39 +566,20 @@ def parse_config(text: str, *, source: str = "<config>", base_dir: Path | None =
     return config
 
 
-def _problems(exc: ValidationError, prefix: str = "") -> Iterable[ConfigProblem]:
-    for error in exc.errors(include_url=False):
-        key = format_key_path(error["loc"], prefix)
-        yield ConfigProblem(key, _explain(error))
-
-
-def format_key_path(loc: Iterable[int | str], prefix: str = "") -> str:
-    """``('opds', 3, 'connector', 'base_url')`` → ``opds[3].connector.base_url``."""
-    path = prefix
-    for part in loc:
-        if isinstance(part, int):
-            path += f"[{part}]"
-        elif re.fullmatch(r"[A-Za-z_][A-Za-z0-9_-]*", part):
-            path += f".{part}" if path else part
-        else:
-            path += f"[{part!r}]"
-    return path
-
-
-def _explain(error: Any) -> str:
-    kind: str = error["type"]
-    message: str = error["msg"]
-    if kind == "missing":
-        return "required key is missing"
-    if kind == "extra_forbidden":
-        return "unknown key; check its spelling against docs/operations.md"
-    if kind in {"literal_error", "enum"}:
-        return f"{message}; got {error.get('input')!r}"
-    if message.startswith("Value error, "):
-        message = message.removeprefix("Value error, ")
-    if kind in {"url_parsing", "url_type"}:
-        return f"expected an absolute URL such as https://example.go.id ({message})"
-    got = error.get("input")
-    if isinstance(got, (str, int, float, bool)) and kind != "value_error":
-        return f"{message}; got {got!r}"
-    return message
+# What the messages of validation_problems need to know about this config's models.
+_HINTS = ProblemHints(
+    patterns={
+        _ENV_NAME: "the name of an environment variable (letters, digits and _, not starting with a digit, "
+        "e.g. DINKES_API_KEY); the value itself goes in the environment, never in this file",
+        SLUG_PATTERN: "a slug: lower-case letters, digits and '-', starting with a letter or digit, "
+        "at most 40 characters (e.g. dinkes)",
+    },
+    missing={
+        (ConnectorBlock, "kind"): lambda: (
+            f"the connector that reads this OPD; installed kinds: {', '.join(available_kinds())}"
+        )
+    },
+    mappings={
+        (OpdConfig, "connector"): "kind and that connector's settings, e.g. {kind: rest, base_url: https://…}"
+    },
+)

@@ -83,7 +83,21 @@ class PackageReader:
         self._root = str(settings.base_url).rstrip("/")
 
     def read(self, package: Any, *, where: str, origin: str) -> Package:
-        """Read one package object found at ``where`` in the body of the request ``origin``."""
+        """Read one package object found at ``where`` in the body of the request ``origin``.
+
+        ``UpstreamBadResponse`` names the request and the field at fault (``result.results[3].title``).
+        """
+        try:
+            return self._read(package, where=where, origin=origin)
+        except UpstreamBadResponse as exc:
+            message = str(exc)
+            if exc.field is not None:
+                message = message.removesuffix(f" (field {exc.field!r})")
+            if message.startswith(origin):
+                raise
+            raise UpstreamBadResponse(f"{origin}: {message}", field=exc.field) from exc
+
+    def _read(self, package: Any, *, where: str, origin: str) -> Package:
         if not isinstance(package, Mapping):
             raise UpstreamBadResponse(f"{origin}: a package is not an object", field=where)
         name = _text(package, "name", where, required=True)
@@ -171,7 +185,8 @@ def _text(data: Mapping[str, Any], key: str, where: str, *, required: bool = Fal
             raise UpstreamBadResponse(f"the {key} is missing", field=f"{where}.{key}")
         return None
     if not isinstance(value, str) or (required and not value.strip()):
-        raise UpstreamBadResponse(f"the {key} is {value!r}, not a text", field=f"{where}.{key}")
+        got = "an empty string" if isinstance(value, str) else repr(value)
+        raise UpstreamBadResponse(f"expected a string as {key}, got {got}", field=f"{where}.{key}")
     return value
 
 

@@ -149,5 +149,10 @@ class SqlSettings(BaseModel):
     @model_validator(mode="after")
     def _one_source(self) -> SqlSettings:
         if (self.url_env is None) == (self.sqlite_path is None):
-            raise ValueError("set exactly one of url_env (a variable holding the URL) and sqlite_path")
+            found = "both are set" if self.url_env is not None else "neither is set"
+            raise ValueError(
+                f"set exactly one of url_env and sqlite_path ({found}): url_env names the environment "
+                "variable holding the database URL (postgresql+asyncpg://…), sqlite_path a SQLite file "
+                "relative to the config file"
+            )
         return self

@@ -70,33 +70,65 @@ def split_local_id(value: str) -> tuple[str, int] | None:
 
 def _get(item: Mapping[str, Any], path: str, where: str, kind: type | tuple[type, ...]) -> Any:
     value: Any = item
+    walked: list[str] = []
     for part in path.split("."):
-        if not isinstance(value, Mapping) or part not in value:
+        if not isinstance(value, Mapping):
+            message = f"expected an object at {'.'.join(walked)}, got {_json_type(value)}"
+            raise UpstreamBadResponse(message, field=f"{where}.{path}")
+        if part not in value:
             raise UpstreamBadResponse("a required field is missing", field=f"{where}.{path}")
         value = value[part]
+        walked.append(part)
     if not isinstance(value, kind) or isinstance(value, bool):
-        raise UpstreamBadResponse(
-            f"expected {_kind_name(kind)}, got {type(value).__name__}", field=f"{where}.{path}"
-        )
+        message = f"expected {_kind_name(kind)}, got {_json_type(value)}"
+        raise UpstreamBadResponse(message, field=f"{where}.{path}")
     return value
 
 
 def _optional(item: Mapping[str, Any], path: str, where: str, kind: type | tuple[type, ...]) -> Any:
     value: Any = item
     for part in path.split("."):
+        # WordPress writes an empty object as [] (media_details of a file it has no details of).
         if not isinstance(value, Mapping) or value.get(part) is None:
             return None
         value = value[part]
     if not isinstance(value, kind) or isinstance(value, bool):
-        raise UpstreamBadResponse(
-            f"expected {_kind_name(kind)}, got {type(value).__name__}", field=f"{where}.{path}"
-        )
+        message = f"expected {_kind_name(kind)}, got {_json_type(value)}"
+        raise UpstreamBadResponse(message, field=f"{where}.{path}")
     return value
+
+
+_KIND_NAMES = {str: "a string", int: "an integer", float: "a number", list: "an array", dict: "an object"}
 
 
 def _kind_name(kind: type | tuple[type, ...]) -> str:
     kinds = kind if isinstance(kind, tuple) else (kind,)
-    return " or ".join(k.__name__ for k in kinds)
+    return " or ".join(_KIND_NAMES.get(k, k.__name__) for k in kinds)
+
+
+def _json_type(value: Any) -> str:
+    """What ``value`` is, in JSON's words: ``a string``, ``a number``, ``an object``, ``null``…"""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (a boolean)"
+    if isinstance(value, (int, float)):
+        return f"the number {value!r}"
+    if isinstance(value, str):
+        return f"the string {value!r}" if len(value) <= 40 else "a string"
+    if isinstance(value, Mapping):
+        return "an object"
+    if isinstance(value, Sequence):
+        return "an array"
+    return type(value).__name__
+
+
+def _from(origin: str, exc: UpstreamBadResponse) -> UpstreamBadResponse:
+    """``exc`` with ``origin`` (the request) in front of its message, once."""
+    message = str(exc)
+    if exc.field is not None:
+        message = message.removesuffix(f" (field {exc.field!r})")
+    return exc if message.startswith(origin) else UpstreamBadResponse(f"{origin}: {message}", field=exc.field)
 
 
 def _time(raw: str | None, where: str, *, utc: bool) -> dt.datetime | None:
@@ -131,8 +163,16 @@ class DocumentMapper:
         self, source: str, item: Any, where: str, slugs_by_id: Mapping[int, str], origin: str
     ) -> Document:
         """The document of ``item`` (at ``where`` in the body); ``UpstreamBadResponse`` naming a bad field."""
+        try:
+            return self._read(source, item, where, slugs_by_id, origin)
+        except UpstreamBadResponse as exc:
+            raise _from(origin, exc) from exc
+
+    def _read(
+        self, source: str, item: Any, where: str, slugs_by_id: Mapping[int, str], origin: str
+    ) -> Document:
         if not isinstance(item, Mapping):
-            raise UpstreamBadResponse(f"expected an object, got {type(item).__name__}", field=where)
+            raise UpstreamBadResponse(f"expected an object, got {_json_type(item)}", field=where)
         wp_id = _get(item, "id", where, int)
         title = plain_text(_get(item, "title.rendered", where, str))
         summary_path = "caption.rendered" if source == "media" else "excerpt.rendered"
@@ -145,7 +185,9 @@ class DocumentMapper:
         modified = _time(_optional(item, "modified_gmt", where, str), f"{where}.modified_gmt", utc=True)
         ids = _optional(item, "categories", where, list) or []
         if not all(isinstance(cid, int) and not isinstance(cid, bool) for cid in ids):
-            raise UpstreamBadResponse("expected a list of category ids", field=f"{where}.categories")
+            raise UpstreamBadResponse(
+                "expected an array of category ids (integers)", field=f"{where}.categories"
+            )
         data: dict[str, Any] = {
             "local_id": local_id(source, wp_id),
             "title": title or f"({source} {wp_id})",

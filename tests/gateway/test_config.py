@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from gateway.config import ConfigError, format_key_path, load_config, parse_config
+from gateway.config import ConfigError, load_config, parse_config
+from gateway.config_problems import format_key_path
 
 VALID = """
 title: PPID Test
