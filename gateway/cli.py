@@ -1,4 +1,4 @@
-"""The ``ppid-gateway`` command: demo, serve, check, migrate, officer-key."""
+"""The ``ppid-gateway`` command: demo, serve, check, migrate, officer-key, new-connector."""
 
 from __future__ import annotations
 
@@ -93,6 +93,29 @@ def _parser() -> argparse.ArgumentParser:
         "--role", choices=[role.value for role in OfficerRole], help="the officer's role in the entry"
     )
     officer_key.add_argument("--opd", help="the slug of the officer's OPD (not for PPID_UTAMA)")
+
+    new_connector = commands.add_parser(
+        "new-connector",
+        help="write a new connector package (ppid-connector-NAME/) to adapt to an OPD's system",
+        description="Write ppid-connector-NAME/: a working connector for a plain JSON API, registered "
+        "under the entry-point group ppid_gateway.connectors, with the contract kit's tests and a README "
+        "saying how to install, configure and test it.",
+    )
+    new_connector.add_argument(
+        "name", metavar="NAME", help="the connector kind, as written in config (e.g. sipd, my-dms)"
+    )
+    new_connector.add_argument(
+        "--output",
+        type=Path,
+        default=Path(),
+        metavar="DIR",
+        help="the folder to create ppid-connector-NAME/ in (default: the current folder)",
+    )
+    new_connector.add_argument(
+        "--force",
+        action="store_true",
+        help="write the generated files over an existing ppid-connector-NAME/ (other files are kept)",
+    )
     return parser
 
 
@@ -117,6 +140,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_officer_key(
             OfficerKeyRequest(officer_id=args.officer_id, name=args.name, role=role, opd=args.opd), console
         )
+    if args.command == "new-connector":
+        from .scaffold import run_new_connector
+
+        return run_new_connector(args.name, args.output, force=args.force, console=console)
     if args.command == "demo":
         from .demo import DemoOptions, run_demo
 

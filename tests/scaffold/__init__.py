@@ -1,0 +1,1 @@
+"""Tests of ``ppid-gateway new-connector`` and the packages it writes."""
