@@ -20,7 +20,7 @@ import uvicorn
 import yaml
 from rich.console import Console
 
-from simulator.directory import load_opds
+from simulator.directory import REGENCY_NAME, load_opds, regency_opds
 from simulator.fleet import Fleet
 
 from .app import StartupError, create_app
@@ -81,8 +81,11 @@ def run_demo(options: DemoOptions, console: Console) -> int:
         for slug in slugs
     }
 
-    console.print(f"Starting {len(slugs)} simulated OPD portals in {options.processes} processes…")
-    with Fleet(slugs, knobs=knobs, processes=options.processes) as fleet:
+    console.print(
+        f"Starting {len(slugs)} simulated OPD portals in {options.processes} processes, "
+        f"and {REGENCY_NAME}'s own gateway over {len(regency_opds())} more…"
+    )
+    with Fleet(slugs, knobs=knobs, processes=options.processes, regency=True) as fleet:
         config_path = data_dir / "demo.yaml"
         rendered = fleet.gateway_config(data_dir / "catalogs", config_dir=data_dir)
         officers = demo_officers(data_dir, [opd["slug"] for opd in rendered["opds"]], rendered["ppid_utama"])
@@ -91,7 +94,7 @@ def run_demo(options: DemoOptions, console: Console) -> int:
             yaml.safe_dump(rendered, sort_keys=False, allow_unicode=True), encoding="utf-8"
         )
         for name, value in fleet.environment().items():
-            os.environ.setdefault(name, value)
+            os.environ[name] = value  # the running fleet's own values, never a stale export
         try:
             config = load_config(config_path)
         except ConfigError as exc:  # a bug in the simulator's rendering, not a user mistake
@@ -109,7 +112,9 @@ def run_demo(options: DemoOptions, console: Console) -> int:
         )
         # uvicorn re-raises the Ctrl-C it handled; the fleet still has to be stopped.
         with contextlib.suppress(KeyboardInterrupt):
-            asyncio.run(_serve(server, console, config_path, len(slugs), options.faults, officers=officers))
+            asyncio.run(
+                _serve(server, console, config_path, len(fleet.opds), options.faults, officers=officers)
+            )
     console.print("Stopped the gateway and every simulated OPD.")
     return 0
 
@@ -203,6 +208,16 @@ def _print_officers(console: Console, officers: list[DemoOfficer], keys_file: Pa
     )
 
 
+def _connector_kinds(config_path: Path) -> dict[str, int]:
+    """How many OPDs of the written config each connector kind reads, most first."""
+    loaded = yaml.safe_load(config_path.read_text(encoding="utf-8"))
+    counts: dict[str, int] = {}
+    for opd in loaded["opds"]:
+        kind = str(opd["connector"]["kind"])
+        counts[kind] = counts.get(kind, 0) + 1
+    return dict(sorted(counts.items(), key=lambda item: -item[1]))
+
+
 async def _serve(
     server: uvicorn.Server,
     console: Console,
@@ -228,6 +243,12 @@ async def _serve(
     console.print(f"\n[bold]ppid-gateway demo[/] — GraphiQL: [link={url}]{url}[/]", soft_wrap=True)
     console.print(
         f"{up} of {opd_count} OPDs up, {total} documents available; config: {config_path}", soft_wrap=True
+    )
+    kinds = _connector_kinds(config_path)
+    console.print(
+        "Read through the connectors " + ", ".join(f"{kind} ({count})" for kind, count in kinds.items()),
+        soft_wrap=True,
+        highlight=False,
     )
     if faults:
         console.print("Misbehaving on purpose: " + ", ".join(f"{s}={f}" for s, f in sorted(faults.items())))

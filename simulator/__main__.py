@@ -10,14 +10,17 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tempfile
 from pathlib import Path
 
 from .catalogs import write_catalogs
-from .directory import UnknownOpdError, load_opds, opd_index
+from .dialects import dms_url_env
+from .directory import REGENCY_NAME, UnknownOpdError, load_opds, opd_index, regency_opds
 from .gateway_config import fixed_endpoints, render_config_yaml, render_gateway_config
 from .knobs import KnobSpecError, parse_knob_spec
-from .plan import make_plan
+from .plan import Dialect, make_plan
 from .process import run_process
+from .regency import REGENCY_PORT_OFFSET, Regency, graphql_block
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -75,6 +78,12 @@ def _serving_options(parser: argparse.ArgumentParser) -> None:
         help="comma-separated OPDs whose API wants X-API-Key (default: the built-in pair; 'none' for none)",
     )
     parser.add_argument(
+        "--dms",
+        default=None,
+        help='database URLs of sql OPDs as JSON, e.g. \'{"dpmptsp": "postgresql+asyncpg://..."}\' '
+        "(default: a SQLite file each, in a folder removed on exit)",
+    )
+    parser.add_argument(
         "--intake",
         default=None,
         help="comma-separated OPDs that take requests (default: the built-in third of the laravel and drf "
@@ -82,11 +91,18 @@ def _serving_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _serve(args: argparse.Namespace, slugs: str, port_base: int | None, control_port: int) -> int:
+def _serve(
+    args: argparse.Namespace,
+    slugs: str,
+    port_base: int | None,
+    control_port: int,
+    dms_urls: dict[str, str] | None = None,
+) -> int:
     auth = None if args.auth is None else [s for s in args.auth.split(",") if s and s != "none"]
     intake = None if args.intake is None else [s for s in args.intake.split(",") if s and s != "none"]
     try:
         dialects = json.loads(args.dialects) if args.dialects else None
+        databases = {**(json.loads(args.dms) if args.dms else {}), **(dms_urls or {})}
         plans = make_plan(slugs, dialects=dialects, auth=auth, intake=intake)
         knobs = parse_knob_spec(args.knobs, [plan.slug for plan in plans])
     except (UnknownOpdError, KnobSpecError, ValueError) as exc:
@@ -99,7 +115,35 @@ def _serve(args: argparse.Namespace, slugs: str, port_base: int | None, control_
         ports=ports,
         control_port=control_port,
         watch_stdin=getattr(args, "exit_with_stdin", False),
+        dms_urls=databases,
     )
+
+
+def _serve_fleet(args: argparse.Namespace) -> int:
+    """Every real OPD on BASE_PORT + i, the regency's gateway on BASE_PORT + 50, sql OPDs' databases."""
+    control = args.base_port - 1 if args.control_port is None else args.control_port
+    last = args.base_port + len(load_opds()) - 1
+    regency_port = args.base_port + REGENCY_PORT_OFFSET
+    sql_opds = [plan.slug for plan in make_plan() if plan.dialect is Dialect.SQL]
+    with tempfile.TemporaryDirectory(prefix="ppid-simulator-dms-") as folder:
+        databases = {slug: f"sqlite+aiosqlite:///{Path(folder) / f'{slug}.sqlite'}" for slug in sql_opds}
+        print(f"simulator: starting {REGENCY_NAME}'s gateway on port {regency_port}…", file=sys.stderr)
+        try:
+            regency = Regency(port=regency_port).start()
+        except (OSError, RuntimeError) as exc:
+            print(f"simulator: the regency did not start: {exc}", file=sys.stderr)
+            return 1
+        try:
+            print(
+                f"simulator: serving {len(load_opds())} OPDs on ports {args.base_port}-{last}, "
+                f"control API on {control}, {REGENCY_NAME}'s gateway at {regency.endpoint}; Ctrl-C stops",
+                file=sys.stderr,
+            )
+            for slug, url in databases.items():
+                print(f"simulator: {slug}'s documents: export {dms_url_env(slug)}={url}", file=sys.stderr)
+            return _serve(args, "all", args.base_port, control, databases)
+        finally:
+            regency.stop()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -108,21 +152,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "serve":
         return _serve(args, args.opds, args.port_base, args.control_port)
     if args.command == "serve-fleet":
-        control = args.base_port - 1 if args.control_port is None else args.control_port
-        last = args.base_port + len(load_opds()) - 1
-        print(
-            f"simulator: serving {len(load_opds())} OPDs on ports {args.base_port}-{last}, "
-            f"control API on {control}; Ctrl-C stops",
-            file=sys.stderr,
-        )
-        return _serve(args, "all", args.base_port, control)
+        return _serve_fleet(args)
     config_dir = args.config_dir or args.catalog_dir.parent
     endpoints = fixed_endpoints(args.base_port)
     write_catalogs(args.catalog_dir, endpoints)
-    text = render_config_yaml(
-        render_gateway_config(endpoints, catalog_dir=args.catalog_dir, config_dir=config_dir),
-        base_port=args.base_port,
+    regency_url = f"http://127.0.0.1:{args.base_port + REGENCY_PORT_OFFSET}/graphql"
+    regency = {opd.slug: graphql_block(regency_url, opd.slug) for opd in regency_opds()}
+    config = render_gateway_config(
+        endpoints, catalog_dir=args.catalog_dir, config_dir=config_dir, regency=regency
     )
+    text = render_config_yaml(config, base_port=args.base_port)
     if args.output:
         args.output.write_text(text, encoding="utf-8")
     else:

@@ -18,18 +18,27 @@ import yaml
 
 __all__ = [
     "GENERATED_PREFIX",
+    "REGENCY_NAME",
+    "REGENCY_PREFIX",
     "OpdInfo",
     "UnknownOpdError",
     "generated_opd",
     "load_opds",
     "opd_directory",
     "opd_index",
+    "regency_opds",
     "resolve_slugs",
 ]
 
 GENERATED_PREFIX = "opd-"
 """The slug of generated OPD number N is ``opd-NNN`` (at least three digits)."""
 _GENERATED_SLUG = re.compile(r"opd-([0-9]{3,})")
+REGENCY_PREFIX = "lebak"
+"""The simulated regency's slug: its OPDs are ``lebak-dinkes``… here and in the province's config."""
+REGENCY_NAME = "Kabupaten Lebak"
+"""The simulated regency, whose own gateway the province federates (:mod:`simulator.regency`)."""
+_REGENCY_INDEX = 1000
+"""Regency OPDs are numbered from here, clear of the province's real and generated OPDs."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +131,31 @@ def _generated_number(slug: str) -> int | None:
     return number
 
 
+@cache
+def regency_opds() -> tuple[OpdInfo, ...]:
+    """The OPDs of the simulated regency, with province-wide slugs (``lebak-dinkes``).
+
+    Its own gateway names them without the prefix (``dinkes``). They are not
+    part of :func:`load_opds`: the province reaches them through that gateway.
+    """
+    site = "lebakkab.go.id"
+    rows = (
+        ("dinkes", "Dinas Kesehatan", "Dinkes", "dinas"),
+        ("dindikbud", "Dinas Pendidikan dan Kebudayaan", "Dindikbud", "dinas"),
+        ("bappeda", "Badan Perencanaan Pembangunan Daerah", "Bappeda", "badan"),
+    )
+    return tuple(
+        OpdInfo(
+            slug=f"{REGENCY_PREFIX}-{slug}",
+            name=f"{name} {REGENCY_NAME}",
+            short_name=f"{short} Lebak",
+            kind=kind,
+            website=f"https://{slug}.{site}",
+        )
+        for slug, name, short, kind in rows
+    )
+
+
 def opd_directory() -> list[dict[str, str]]:
     """The directory as plain rows (``slug``, ``name``, ``short_name``, ``kind``, ``website``)."""
     return [
@@ -132,7 +166,9 @@ def opd_directory() -> list[dict[str, str]]:
 
 @cache
 def _by_slug() -> dict[str, tuple[int, OpdInfo]]:
-    return {opd.slug: (index, opd) for index, opd in enumerate(load_opds())}
+    found = {opd.slug: (index, opd) for index, opd in enumerate(load_opds())}
+    found.update({opd.slug: (_REGENCY_INDEX + n, opd) for n, opd in enumerate(regency_opds())})
+    return found
 
 
 def opd_index(slug: str) -> int:

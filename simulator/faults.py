@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from starlette.datastructures import Headers
 from starlette.responses import HTMLResponse, JSONResponse, Response
@@ -29,7 +29,9 @@ class FaultMiddleware:
 
     Requests are counted before any fault, because a request that fails is
     still a call the gateway made. The endpoint name is that of the route
-    the request would reach (``documents``, ``file``...), ``other`` if none.
+    the request would reach (``documents``, ``file``...), ``other`` if none;
+    ``endpoint_of(scope, route_name)`` renames it for a dialect whose one
+    route serves several endpoints (WordPress's ``/wp-json/...``).
     """
 
     def __init__(
@@ -41,8 +43,10 @@ class FaultMiddleware:
         knobs: KnobState,
         stats: RequestStats,
         auth: bool,
+        endpoint_of: Callable[[Scope, str], str] | None = None,
     ) -> None:
         self.app = app
+        self.endpoint_of = endpoint_of
         self.slug = slug
         self.routes = list(routes)
         self.knobs = knobs
@@ -73,7 +77,8 @@ class FaultMiddleware:
         for route in self.routes:
             match, _ = route.matches(scope)
             if match is Match.FULL:
-                return getattr(route, "name", None) or "other"
+                name = getattr(route, "name", None) or "other"
+                return self.endpoint_of(scope, name) if self.endpoint_of else name
         return "other"
 
     async def _fault(self) -> Response | None:

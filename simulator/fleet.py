@@ -8,6 +8,10 @@
         fleet.stats()["dinkes"]["documents"]
         fleet.received("dinkes")   # the requests its request API took
 
+With ``regency=True`` the fleet also runs a regency's gateway over a small
+fleet of its own (:class:`simulator.regency.Regency`), and the gateway config
+reads that regency's OPDs through the ``graphql`` connector.
+
 Each child is ``python -m simulator serve`` hosting a share of the OPDs. The
 fleet stops every child on exit, even when starting failed half-way, and a
 child also stops by itself when the parent dies (its stdin closes).
@@ -28,12 +32,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import httpx
 
+from connectors.records import Document
+
 from .catalogs import write_catalogs
+from .dialects import dms_url_env, served_documents
 from .gateway_config import render_gateway_config
 from .knobs import Knobs, parse_knob_spec
 from .plan import (
@@ -46,6 +53,9 @@ from .plan import (
     make_plan,
 )
 from .seed import OpdSeed
+
+if TYPE_CHECKING:
+    from .regency import Regency
 
 __all__ = ["Fleet", "FleetError"]
 
@@ -80,9 +90,12 @@ class Fleet:
 
     ``opds``: slugs (default: all 43). ``knobs``: faults at start, ``{slug:
     Knobs | dict}`` with ``"*"`` for every OPD. ``dialects``, ``auth`` and
-    ``intake`` override the plan (see :func:`simulator.plan.make_plan`). ``python`` is
-    the interpreter that runs the children. Use as a context manager, or
-    call :meth:`start` and :meth:`stop`.
+    ``intake`` override the plan (see :func:`simulator.plan.make_plan`). ``dms_urls``
+    puts the database of some ``sql`` OPDs where the caller says (a PostgreSQL
+    database, say); the others get a SQLite file in a folder the fleet
+    removes. ``regency`` also runs the simulated regency and its gateway.
+    ``python`` is the interpreter that runs the children. Use as a context
+    manager, or call :meth:`start` and :meth:`stop`.
     """
 
     def __init__(
@@ -94,6 +107,8 @@ class Fleet:
         dialects: Mapping[str, Dialect | str] | None = None,
         auth: Iterable[str] | None = None,
         intake: Iterable[str] | None = None,
+        dms_urls: Mapping[str, str] | None = None,
+        regency: bool = False,
         startup_timeout_s: float = 30.0,
         stop_timeout_s: float = 5.0,
         python: str = sys.executable,
@@ -125,6 +140,12 @@ class Fleet:
         self._children: list[_Child] = []
         self._owner: dict[str, _Child] = {}
         self._http: httpx.Client | None = None
+        self._dms_urls = dict(dms_urls or {})
+        self.dms_urls: dict[str, str] = {}
+        """The database URL of each ``sql`` OPD, once started."""
+        self._with_regency = regency
+        self.regency: Regency | None = None
+        """The running regency (``regency=True``), else ``None``."""
 
     # Lifecycle.
 
@@ -162,12 +183,25 @@ class Fleet:
                 self._owner[slug] = child
         # Keep the directory order, whatever order the children answered in.
         self.endpoints = {plan.slug: self.endpoints[plan.slug] for plan in self.plan}
+        for child in self._children:
+            self.dms_urls.update(child.ready.get("dms", {}))
+        if self._with_regency:
+            from .regency import Regency  # the regency runs a fleet of its own: a cycle at import time
+
+            try:
+                self.regency = Regency(python=self.python).start()
+            except BaseException:
+                self.stop()
+                raise
         self.startup_s = time.perf_counter() - began
         return self
 
     def stop(self) -> None:
         """Stop every child: close its stdin and SIGTERM it, wait, kill what is left. Idempotent."""
         atexit.unregister(self.stop)
+        if self.regency is not None:
+            self.regency.stop()
+            self.regency = None
         if self._http is not None:
             self._http.close()
             self._http = None
@@ -217,6 +251,9 @@ class Fleet:
         dialects = {s: d.value for s, d in self._dialect_overrides.items() if s in slugs}
         if dialects:
             command += ["--dialects", json.dumps(dialects)]
+        databases = {s: url for s, url in self._dms_urls.items() if s in slugs}
+        if databases:
+            command += ["--dms", json.dumps(databases)]
         env = dict(os.environ)
         # The children import this very package, installed or not.
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_PROJECT_ROOT), env.get("PYTHONPATH")]))
@@ -291,15 +328,38 @@ class Fleet:
         return self._intake
 
     def environment(self) -> dict[str, str]:
-        """The environment variables a gateway reading this fleet needs (the API key, the intake secret)."""
-        return {SIM_TOKEN_ENV: SIM_TOKEN, SIM_INTAKE_SECRET_ENV: SIM_INTAKE_SECRET}
+        """The environment variables a gateway reading this fleet needs.
 
-    def seed(self, slug: str) -> OpdSeed:
-        """What ``slug`` serves (the same seed the child generated)."""
+        The API key, the intake secret and each ``sql`` OPD's database URL.
+        """
+        env = {SIM_TOKEN_ENV: SIM_TOKEN, SIM_INTAKE_SECRET_ENV: SIM_INTAKE_SECRET}
+        env.update({dms_url_env(slug): url for slug, url in self.dms_urls.items()})
+        return env
+
+    @property
+    def opds(self) -> list[str]:
+        """Every OPD a gateway reading this fleet lists: the fleet's, then the regency's."""
+        return [*self.endpoints, *(self.regency.slugs if self.regency else [])]
+
+    def _plan_of(self, slug: str) -> OpdPlan:
         for plan in self.plan:
             if plan.slug == slug:
-                return plan.seed()
+                return plan
+        if self.regency is not None:
+            return self.regency.fleet._plan_of(slug)
         raise KeyError(slug)
+
+    def seed(self, slug: str) -> OpdSeed:
+        """What ``slug`` serves (the same seed the child generated); a regency OPD's too."""
+        return self._plan_of(slug).seed()
+
+    def served_documents(self, slug: str) -> list[Document]:
+        """``slug``'s documents as the gateway reads them: with its connector's ids and years.
+
+        WordPress and CKAN portals give documents ids of their own; a regency
+        OPD's are those of the regency gateway (which reads its own portals).
+        """
+        return served_documents(self._plan_of(slug))
 
     def gateway_config(
         self,
@@ -311,6 +371,7 @@ class Fleet:
         """Write the catalogs of the ``files`` OPDs to ``catalog_dir`` and return the gateway config."""
         dialects = self._dialect_overrides
         write_catalogs(catalog_dir, self.endpoints, dialects=dialects)
+        regency = self.regency
         return render_gateway_config(
             self.endpoints,
             catalog_dir=catalog_dir,
@@ -319,6 +380,7 @@ class Fleet:
             auth=self._auth,
             intake=self._intake,
             config_dir=config_dir,
+            regency={slug: regency.connector_block(slug) for slug in regency.slugs} if regency else None,
         )
 
     # Control: knobs and counts, through each child's control API.

@@ -1,10 +1,12 @@
 """The gateway config that reads a running simulator fleet, as ``gateway.config.parse_config`` expects it.
 
-Each OPD of a ``rest`` dialect gets the ``connectors.rest`` block its dialect
-module declares, with an ``intake:`` block when the simulated OPD takes
-requests; each ``files`` OPD gets ``kind: files`` with its catalog (written by
-:func:`simulator.catalogs.write_catalogs`) and the simulator URL its files are
-served from.
+Each OPD gets the ``connector:`` block its dialect module declares: ``rest``
+for the custom APIs (with an ``intake:`` block when the simulated OPD takes
+requests), ``wordpress``, ``ckan``, ``sql`` (its database URL read from
+``PPID_SIM_DMS_URL_<SLUG>``); each ``files`` OPD gets ``kind: files`` with its
+catalog (written by :func:`simulator.catalogs.write_catalogs`) and the
+simulator URL its files are served from. The OPDs of a regency gateway
+(:mod:`simulator.regency`) are added with the ``graphql`` blocks given.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import Any
 import yaml
 
 from .catalogs import catalog_path, write_catalogs
-from .dialects import rest_connector_block
+from .dialects import connector_block, dms_url_env
 from .directory import load_opds, opd_index, resolve_slugs
 from .plan import SIM_INTAKE_SECRET_ENV, SIM_TOKEN_ENV, SIM_TOKEN_HEADER, Dialect, OpdPlan, make_plan
 
@@ -50,12 +52,26 @@ def _connector(plan: OpdPlan, url: str, catalog_dir: Path, config_dir: Path | No
             "catalog": _catalog_ref(catalog_dir, plan.slug, config_dir),
             "files_base_url": url,
         }
-    block = rest_connector_block(plan.dialect, url, intake=plan.intake)
+    block = connector_block(plan, url)
     if plan.auth:
         auth = {"type": "api_key", "token_env": SIM_TOKEN_ENV, "header": SIM_TOKEN_HEADER}
         # After base_url, where a reader looks for it.
         block = {"kind": block.pop("kind"), "base_url": block.pop("base_url"), "auth": auth, **block}
     return block
+
+
+def _entry(plan: OpdPlan, connector: dict[str, Any]) -> dict[str, Any]:
+    opd = plan.opd
+    contact = plan.seed().profile.contact
+    return {
+        "slug": opd.slug,
+        "name": opd.name,
+        "short_name": opd.short_name,
+        "kind": opd.kind,
+        "website": opd.website,
+        "ppid_contact": contact.model_dump(exclude_none=True) if contact else None,
+        "connector": connector,
+    }
 
 
 def render_gateway_config(
@@ -69,6 +85,7 @@ def render_gateway_config(
     intake: Iterable[str] | None = None,
     config_dir: Path | None = None,
     title: str = TITLE,
+    regency: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """A config dict for ``gateway.config.parse_config`` over the simulated OPDs at ``endpoints``.
 
@@ -81,7 +98,9 @@ def render_gateway_config(
     when the fleet has no diskominfo. The gateway needs
     ``PPID_SIM_TOKEN=simulator-token`` in its environment for the OPDs with an
     API key, and ``PPID_SIM_INTAKE_SECRET=simulator-intake-secret`` for those
-    that take requests (``Fleet.environment()`` has both).
+    that take requests (``Fleet.environment()`` has both, and each ``sql``
+    OPD's database URL). ``regency`` adds OPDs read from a regency gateway:
+    province slug → its ``graphql`` connector block (``Regency.connector_block``).
     """
     slugs = list(opds) if opds is not None else list(endpoints)
     missing = [slug for slug in slugs if slug not in endpoints]
@@ -90,21 +109,11 @@ def render_gateway_config(
     plans = make_plan(slugs, dialects=dialects, auth=auth, intake=intake)
     if not plans:
         raise ValueError("a gateway config needs at least one OPD")
-    entries = []
-    for plan in plans:
-        opd = plan.opd
-        contact = plan.seed().profile.contact
-        entries.append(
-            {
-                "slug": opd.slug,
-                "name": opd.name,
-                "short_name": opd.short_name,
-                "kind": opd.kind,
-                "website": opd.website,
-                "ppid_contact": contact.model_dump(exclude_none=True) if contact else None,
-                "connector": _connector(plan, endpoints[opd.slug], Path(catalog_dir), config_dir),
-            }
-        )
+    entries = [
+        _entry(plan, _connector(plan, endpoints[plan.slug], Path(catalog_dir), config_dir)) for plan in plans
+    ]
+    for plan in make_plan(list(regency)) if regency else []:
+        entries.append(_entry(plan, dict(regency[plan.slug]) if regency else {}))
     slug_set = {plan.slug for plan in plans}
     config: dict[str, Any] = {
         "title": title,
@@ -128,6 +137,8 @@ def render_config_yaml(config: Mapping[str, Any], *, base_port: int | None = Non
     """``config`` as YAML with a header on how to run it (for the fixed-port fleet when ``base_port``)."""
     keyed = [opd["slug"] for opd in config["opds"] if "auth" in opd["connector"]]
     taking = [opd["slug"] for opd in config["opds"] if "intake" in opd["connector"]]
+    databases = [opd["slug"] for opd in config["opds"] if opd["connector"].get("kind") == "sql"]
+    federated = [opd for opd in config["opds"] if opd["connector"].get("kind") == "graphql"]
     lines = ["# The Banten OPDs as `python -m simulator` simulates them."]
     if base_port is not None:
         last = base_port + len(load_opds()) - 1
@@ -137,6 +148,7 @@ def render_config_yaml(config: Mapping[str, Any], *, base_port: int | None = Non
             f"#   python -m simulator serve-fleet --base-port {base_port}   "
             f"# OPDs on ports {base_port}-{last}, control API on {base_port - 1}",
             "#   ppid-gateway migrate --config examples/banten.yaml   # the request ledger, once",
+            *(f"#   export {dms_url_env(slug)}=<the URL serve-fleet prints>" for slug in databases),
             f"#   {SIM_TOKEN_ENV}=simulator-token {SIM_INTAKE_SECRET_ENV}=simulator-intake-secret \\",
             "#   PPID_PERSONAL_DATA_KEY=<a key from gateway.identity.crypto.generate_master_key()> \\",
             "#       ppid-gateway serve --config examples/banten.yaml",
@@ -152,6 +164,19 @@ def render_config_yaml(config: Mapping[str, Any], *, base_port: int | None = Non
         text = (
             f"{', '.join(taking)} take requests (intake): the gateway reads their shared secret "
             f"from {SIM_INTAKE_SECRET_ENV}."
+        )
+        lines += [f"# {line}" for line in textwrap.wrap(text, width=100)]
+    if databases:
+        text = (
+            f"{', '.join(databases)}: documents in a database (kind: sql); the gateway reads the URL "
+            f"from {', '.join(dms_url_env(slug) for slug in databases)}."
+        )
+        lines += [f"# {line}" for line in textwrap.wrap(text, width=100)]
+    if federated:
+        endpoints = sorted({str(opd["connector"]["endpoint"]) for opd in federated})
+        text = (
+            f"{', '.join(opd['slug'] for opd in federated)} are a regency's OPDs, read from its own gateway "
+            f"at {', '.join(endpoints)} (kind: graphql)."
         )
         lines += [f"# {line}" for line in textwrap.wrap(text, width=100)]
     body = yaml.dump(dict(config), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=110)

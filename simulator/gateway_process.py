@@ -13,6 +13,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections import deque
 from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
@@ -24,6 +25,7 @@ from gateway.identity.crypto import generate_master_key
 PERSONAL_DATA_KEY_ENV = "PPID_PERSONAL_DATA_KEY"
 """The variable the gateway reads its personal-data key from (its config's default)."""
 
+_KEPT_LINES = 5000
 _LISTENING = re.compile(r"Uvicorn running on (http://\S+)")
 
 
@@ -32,7 +34,10 @@ class GatewayProcessError(RuntimeError):
 
 
 class GatewayProcess:
-    """``ppid-gateway serve`` on a free port of 127.0.0.1, stopped on exit even on failure."""
+    """``ppid-gateway serve`` on 127.0.0.1 (any free port, or ``port``), stopped on exit even on failure.
+
+    ``log_level`` must be ``info`` or more verbose: the port is read from uvicorn's start-up line.
+    """
 
     def __init__(
         self,
@@ -42,8 +47,10 @@ class GatewayProcess:
         start_timeout_s: float = 30.0,
         workers: int = 1,
         log_level: str = "info",
+        port: int = 0,
     ) -> None:
         self.config = config
+        self.port = port
         self.env = dict(env or {})
         self.start_timeout_s = start_timeout_s
         self.workers = workers
@@ -51,7 +58,8 @@ class GatewayProcess:
         self.url = ""
         """``http://127.0.0.1:PORT`` once started."""
         self.process: subprocess.Popen[str] | None = None
-        self._output: list[str] = []
+        # The last lines only: a long-running gateway logs every request.
+        self._output: deque[str] = deque(maxlen=_KEPT_LINES)
         self._pump: threading.Thread | None = None
 
     @property
@@ -66,7 +74,7 @@ class GatewayProcess:
         return self.process.pid
 
     def output(self) -> str:
-        """Everything the process printed so far."""
+        """What the process printed so far (its last 5,000 lines)."""
         return "".join(self._output)
 
     def start(self) -> GatewayProcess:
@@ -81,7 +89,7 @@ class GatewayProcess:
             "--host",
             "127.0.0.1",
             "--port",
-            "0",
+            str(self.port),
             "--log-level",
             self.log_level,
             "--workers",

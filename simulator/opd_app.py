@@ -6,7 +6,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import BaseRoute
 
-from .dialects import api_routes, intake_routes
+from .dialects import api_routes, endpoint_namer, intake_routes
 from .faults import FaultMiddleware
 from .files_server import file_route
 from .intake import IntakeDesk
@@ -38,6 +38,7 @@ def opd_app(
                 knobs=knobs,
                 stats=stats,
                 auth=plan.auth,
+                endpoint_of=endpoint_namer(plan.dialect),
             )
         ],
     )

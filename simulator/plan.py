@@ -17,6 +17,8 @@ from .directory import OpdInfo, load_opds, opd_index, resolve_slugs
 from .seed import IdStyle, OpdSeed, seed_opd
 
 __all__ = [
+    "PLAIN_PERMALINKS",
+    "REGENCY_DIALECTS",
     "SIM_INTAKE_SECRET",
     "SIM_INTAKE_SECRET_ENV",
     "SIM_INTAKE_SECRET_HEADER",
@@ -57,11 +59,22 @@ class Dialect(enum.Enum):
     """A static JSON export: fixed pages linked by a ``Link`` header, nothing filtered upstream."""
     FILES = "files"
     """No data API at all: only files, described to the gateway by a catalog file."""
+    WORDPRESS = "wordpress"
+    """A WordPress site: documents are media and posts of its REST API v2."""
+    CKAN = "ckan"
+    """The province's open-data portal (CKAN): the OPD is one organization of it."""
+    SQL = "sql"
+    """A document-management database the gateway reads directly; the portal serves only files."""
 
     @property
     def is_rest(self) -> bool:
         """True when the gateway reads this OPD through the generic ``rest`` connector."""
-        return self is not Dialect.FILES
+        return self in (Dialect.LARAVEL, Dialect.DRF, Dialect.EXPORT)
+
+    @property
+    def connector_kind(self) -> str:
+        """The builtin connector kind that reads an OPD of this dialect."""
+        return "rest" if self.is_rest else self.value
 
     @property
     def can_take_requests(self) -> bool:
@@ -75,15 +88,32 @@ _MIX = ((Dialect.LARAVEL, 15), (Dialect.DRF, 12), (Dialect.EXPORT, 8), (Dialect.
 # Chosen once so that the OPDs the docs use as examples speak the dialect the
 # docs say (dinkes laravel, bappeda drf, dishub export, dpk files).
 _SALT = "dialect-27"
+# Agencies whose portal is not a custom API, named rather than drawn: websites on
+# WordPress (tourism, youth and sports, environment, national unity), the
+# province's open-data portal run by Diskominfo (CKAN), and the licensing
+# office's document-management database (SQL). None of them takes requests or
+# wants an API key in the default plan.
+_NAMED = {
+    "kesbangpol": Dialect.WORDPRESS,
+    "dlhk": Dialect.WORDPRESS,
+    "dispar": Dialect.WORDPRESS,
+    "dispora": Dialect.WORDPRESS,
+    "diskominfo": Dialect.CKAN,
+    "dpmptsp": Dialect.SQL,
+}
+REGENCY_DIALECTS = {
+    "lebak-dinkes": Dialect.LARAVEL,
+    "lebak-dindikbud": Dialect.DRF,
+    "lebak-bappeda": Dialect.EXPORT,
+}
+"""The portals of the simulated regency's OPDs (:func:`simulator.directory.regency_opds`)."""
+PLAIN_PERMALINKS = frozenset({"dlhk"})
+"""The WordPress sites without pretty permalinks: the gateway reads them at ``/?rest_route=``."""
 
 
 @cache
-def default_dialects() -> dict[str, Dialect]:
-    """The dialect of every OPD when nothing is configured: 15 laravel, 12 drf, 8 export, 8 files.
-
-    OPDs are ranked by a hash of their slug, so the assignment is spread over
-    every kind of agency and never changes between runs or Python versions.
-    """
+def _drawn_dialects() -> dict[str, Dialect]:
+    # OPDs ranked by a hash of their slug and dealt the custom-API mix.
     ranked = sorted(load_opds(), key=lambda opd: hashlib.sha256(f"{_SALT}:{opd.slug}".encode()).hexdigest())
     dialects: dict[str, Dialect] = {}
     start = 0
@@ -93,6 +123,19 @@ def default_dialects() -> dict[str, Dialect]:
         start += count
     for opd in ranked[start:]:  # a longer directory than the mix: the rest speak laravel
         dialects[opd.slug] = Dialect.LARAVEL
+    return dialects
+
+
+@cache
+def default_dialects() -> dict[str, Dialect]:
+    """The dialect of every OPD when nothing is configured.
+
+    11 laravel, 11 drf, 7 export, 8 files, 4 wordpress, 1 ckan and 1 sql. The
+    named agencies (:data:`_NAMED`) are fixed; the others are ranked by a hash
+    of their slug and dealt the custom-API mix, so the assignment is spread
+    over every kind of agency and never changes between runs or Python versions.
+    """
+    dialects = {**_drawn_dialects(), **{slug: d for slug, d in _NAMED.items() if slug in _drawn_dialects()}}
     return dict(sorted(dialects.items(), key=lambda item: opd_index(item[0])))
 
 
@@ -100,12 +143,15 @@ def default_dialect(slug: str) -> Dialect:
     """The dialect of ``slug`` when nothing is configured: :func:`default_dialects` for a real OPD.
 
     A generated OPD (``opd-044``) draws its dialect from a hash of its slug
-    with the weights of the real mix, so a large generated fleet speaks
-    about the same mix as the real one.
+    with the weights of the custom-API mix (laravel, drf, export, files), so a
+    large generated fleet stays a fleet of HTTP portals; a regency OPD
+    (:mod:`simulator.regency`) has its regency's dialect.
     """
     real = default_dialects()
     if slug in real:
         return real[slug]
+    if slug in REGENCY_DIALECTS:
+        return REGENCY_DIALECTS[slug]
     opd_index(slug)  # an unknown slug raises here
     draw = int(hashlib.sha256(f"{_SALT}:{slug}".encode()).hexdigest(), 16) % sum(n for _, n in _MIX)
     for dialect, count in _MIX:
@@ -139,9 +185,10 @@ def default_intake() -> frozenset[str]:
     """
     chosen: list[str] = []
     for dialect in (Dialect.LARAVEL, Dialect.DRF):
-        speakers = [slug for slug, d in default_dialects().items() if d is dialect]
+        # Counted over the drawn mix, before the named agencies left it, so the choice stays put.
+        speakers = [slug for slug, d in _drawn_dialects().items() if d is dialect]
         speakers.sort(key=lambda slug: hashlib.sha256(f"{_INTAKE_SALT}:{slug}".encode()).hexdigest())
-        chosen += speakers[: round(len(speakers) / 3)]
+        chosen += [slug for slug in speakers[: round(len(speakers) / 3)] if slug not in _NAMED]
     return frozenset(chosen)
 
 
@@ -165,7 +212,7 @@ class OpdPlan:
 
     @property
     def id_style(self) -> IdStyle:
-        """The local ids its system mints: numbers (laravel), UUIDs (drf), slugs (export).
+        """The local ids its system mints: numbers (laravel), UUIDs (drf, sql), slugs (export).
 
         A ``files`` OPD keeps whatever its spreadsheet used: numbers or slugs, by OPD.
         """
@@ -175,6 +222,10 @@ class OpdPlan:
             return IdStyle.UUID
         if self.dialect is Dialect.EXPORT:
             return IdStyle.SLUG
+        if self.dialect is Dialect.SQL:  # the DMS keys its rows by UUID
+            return IdStyle.UUID
+        if self.dialect in (Dialect.WORDPRESS, Dialect.CKAN):  # ids of their own; the seed's are not shown
+            return IdStyle.NUMERIC
         return IdStyle.NUMERIC if hashlib.sha256(self.slug.encode()).digest()[0] % 2 else IdStyle.SLUG
 
     def seed(self) -> OpdSeed:

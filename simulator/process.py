@@ -4,10 +4,12 @@ The process prints one JSON line to stdout once every port listens::
 
     {"ready": {"dinkes": "http://127.0.0.1:41234", ...}, "down": [...],
      "control": "http://127.0.0.1:41200", "dialects": {...}, "auth": [...],
-     "intake": [...], "pid": 123}
+     "intake": [...], "dms": {"dpmptsp": "sqlite+aiosqlite:///..."}, "pid": 123}
 
 ``ready`` holds every OPD's base URL, the ``down`` ones included: their URL
-points at a port that nothing listens on. Then it serves until SIGTERM or
+points at a port that nothing listens on. ``dms`` holds the database URL of
+each ``sql`` OPD, written before the line is printed (into the URL the
+caller gave, else a SQLite file in a folder removed on exit). Then it serves until SIGTERM or
 SIGINT (or, with ``watch_stdin``, until its stdin closes: the parent died).
 """
 
@@ -17,11 +19,14 @@ import asyncio
 import contextlib
 import json
 import os
+import shutil
 import signal
 import socket
 import sys
+import tempfile
 import threading
 from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import Any, TextIO
 
 import uvicorn
@@ -32,7 +37,8 @@ from .dialects import intake_desk
 from .intake import IntakeDesk
 from .knobs import Knobs, KnobState
 from .opd_app import opd_app
-from .plan import OpdPlan
+from .plan import Dialect, OpdPlan
+from .sql_dms import write_dms
 from .stats import RequestStats
 
 __all__ = ["SimulatorProcess", "closed_port", "run_process"]
@@ -133,8 +139,11 @@ class SimulatorProcess:
         knobs: Mapping[str, Knobs] | None = None,
         ports: Mapping[str, int] | None = None,
         control_port: int = 0,
+        dms_urls: Mapping[str, str] | None = None,
     ) -> None:
         self.plans = {plan.slug: plan for plan in plans}
+        self._dms_urls = dict(dms_urls or {})
+        self._dms_dir: Path | None = None
         self.request_stats = RequestStats()
         self._knobs = {slug: KnobState(slug, (knobs or {}).get(slug, Knobs())) for slug in self.plans}
         self._desks: dict[str, IntakeDesk] = {
@@ -170,7 +179,19 @@ class SimulatorProcess:
                 if not self._knobs[slug].knobs.down
             ),
         )
+        await self._write_databases()
         return self.describe()
+
+    async def _write_databases(self) -> None:
+        # A sql OPD's documents live in its database; its portal only serves the files the rows link.
+        for slug, plan in self.plans.items():
+            if plan.dialect is not Dialect.SQL:
+                continue
+            if slug not in self._dms_urls:
+                if self._dms_dir is None:
+                    self._dms_dir = Path(tempfile.mkdtemp(prefix="ppid-simulator-dms-"))
+                self._dms_urls[slug] = f"sqlite+aiosqlite:///{self._dms_dir / f'{slug}.sqlite'}"
+            await write_dms(plan.seed(), self._dms_urls[slug], files_base_url=self._listeners[slug].url)
 
     def describe(self) -> dict[str, Any]:
         """The ready message: URLs, which OPDs are down, the control URL, dialects, auth, intake."""
@@ -181,6 +202,7 @@ class SimulatorProcess:
             "dialects": {slug: plan.dialect.value for slug, plan in self.plans.items()},
             "auth": [slug for slug, plan in self.plans.items() if plan.auth],
             "intake": list(self._desks),
+            "dms": {slug: url for slug, url in self._dms_urls.items() if slug in self.plans},
             "pid": os.getpid(),
         }
 
@@ -199,6 +221,9 @@ class SimulatorProcess:
             state.close()
         listeners = [self._control, *self._listeners.values()]
         await asyncio.gather(*(listener.stop() for listener in listeners))
+        if self._dms_dir is not None:
+            shutil.rmtree(self._dms_dir, ignore_errors=True)
+            self._dms_dir = None
 
     # The control API (simulator.control.SimulatorControl).
 
@@ -266,8 +291,9 @@ async def _main(
     control_port: int,
     watch_stdin: bool,
     out: TextIO,
+    dms_urls: Mapping[str, str],
 ) -> int:
-    process = SimulatorProcess(plans, knobs=knobs, ports=ports, control_port=control_port)
+    process = SimulatorProcess(plans, knobs=knobs, ports=ports, control_port=control_port, dms_urls=dms_urls)
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):  # not on Windows
@@ -293,8 +319,12 @@ def run_process(
     control_port: int = 0,
     watch_stdin: bool = False,
     out: TextIO | None = None,
+    dms_urls: Mapping[str, str] | None = None,
 ) -> int:
-    """Serve ``plans`` until stopped; print the ready line to ``out`` (stdout). Returns the exit code."""
+    """Serve ``plans`` until stopped; print the ready line to ``out`` (stdout). Returns the exit code.
+
+    ``dms_urls`` gives the database of some ``sql`` OPDs (the others get a SQLite file).
+    """
     return asyncio.run(
         _main(
             plans,
@@ -303,5 +333,6 @@ def run_process(
             control_port=control_port,
             watch_stdin=watch_stdin,
             out=out or sys.stdout,
+            dms_urls=dms_urls or {},
         )
     )

@@ -63,11 +63,14 @@ def _table(metadata: sa.MetaData, *, postgres: bool) -> sa.Table:
     )
 
 
-async def write_dms(seed: OpdSeed, url: str) -> None:
+async def write_dms(seed: OpdSeed, url: str, *, files_base_url: str | None = None) -> None:
     """Create the table ``dokumen`` in the database at ``url`` and write ``seed``'s documents and drafts.
 
     ``url`` is a SQLAlchemy async URL (``sqlite+aiosqlite:///path.db`` or
-    ``postgresql+asyncpg://…``); the table must not exist yet.
+    ``postgresql+asyncpg://…``); a ``dokumen`` table already there is replaced.
+    With ``files_base_url`` (the OPD's portal, which serves its files), file
+    URLs are absolute, as a DMS keeps them; without it they are relative
+    (``files/12.pdf``).
     """
     engine = create_async_engine(url, poolclass=NullPool)
     postgres = engine.dialect.name == "postgresql"
@@ -78,6 +81,11 @@ async def write_dms(seed: OpdSeed, url: str) -> None:
         if value is None or postgres:
             return value
         return value.astimezone(WIB).isoformat(timespec="microseconds")
+
+    def file_url(path: str | None) -> str | None:
+        if path is None or files_base_url is None:
+            return path
+        return f"{files_base_url.rstrip('/')}/{path}"
 
     rows: list[dict[str, Any]] = []
     for document in seed.documents:
@@ -95,7 +103,7 @@ async def write_dms(seed: OpdSeed, url: str) -> None:
                 # The DMS keeps the file of an exempt document too; the gateway must never serve it.
                 "url_berkas": f"https://dms.internal/berkas/{document.local_id}"
                 if exempt
-                else document.file_url,
+                else file_url(document.file_url),
                 "tipe_mime": "application/pdf" if exempt else document.mime_type,
                 "ukuran": 1024 if exempt else document.size_bytes,
                 "url_halaman": document.source_url,
@@ -122,6 +130,7 @@ async def write_dms(seed: OpdSeed, url: str) -> None:
         )
     try:
         async with engine.begin() as connection:
+            await connection.run_sync(metadata.drop_all)
             await connection.run_sync(metadata.create_all)
             await connection.execute(sa.insert(table), rows)
     finally:

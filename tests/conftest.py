@@ -16,6 +16,7 @@ set but not answering fails, like PostgreSQL.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import secrets
 from collections.abc import Awaitable, Callable, Iterator
@@ -68,12 +69,9 @@ async def run_admin(url: str, *statements: str) -> None:
         await engine.dispose()
 
 
-@pytest.fixture(scope="session")
-def postgres_database() -> Iterator[str]:
-    """The URL of this run's own PostgreSQL database; skips when the variable is unset."""
-    admin_url = os.environ.get(PG_VARIABLE)
-    if not admin_url:
-        pytest.skip(f"set {PG_VARIABLE} to run against PostgreSQL")
+@contextlib.contextmanager
+def private_postgres_database(admin_url: str) -> Iterator[str]:
+    """A database of its own on the PostgreSQL at ``admin_url``, dropped on exit; fails if refused."""
     admin = make_url(admin_url)
     name = f"ppid_test_{secrets.token_hex(6)}"
     problem = None
@@ -91,6 +89,16 @@ def postgres_database() -> Iterator[str]:
         yield admin.set(database=name).render_as_string(hide_password=False)
     finally:
         run_in_thread(lambda: run_admin(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[str]:
+    """The URL of this run's own PostgreSQL database; skips when the variable is unset."""
+    admin_url = os.environ.get(PG_VARIABLE)
+    if not admin_url:
+        pytest.skip(f"set {PG_VARIABLE} to run against PostgreSQL")
+    with private_postgres_database(admin_url) as url:
+        yield url
 
 
 @pytest.fixture(params=BACKENDS)

@@ -33,7 +33,22 @@ class UpstreamStatusCode(enum.Enum):
 
 
 _FAILED = frozenset({UpstreamStatusCode.ERROR, UpstreamStatusCode.TIMEOUT, UpstreamStatusCode.OPEN_CIRCUIT})
-_SEVERITY = {status: rank for rank, status in enumerate(UpstreamStatusCode)}
+# SKIPPED ranks just above OK: that an OPD had no profile to read must not hide that its documents
+# came from the cache, or were stale.
+_SEVERITY = {
+    status: rank
+    for rank, status in enumerate(
+        (
+            UpstreamStatusCode.OK,
+            UpstreamStatusCode.SKIPPED,
+            UpstreamStatusCode.CACHED,
+            UpstreamStatusCode.STALE,
+            UpstreamStatusCode.OPEN_CIRCUIT,
+            UpstreamStatusCode.TIMEOUT,
+            UpstreamStatusCode.ERROR,
+        )
+    )
+}
 
 
 @dataclass(frozen=True)
@@ -63,7 +78,7 @@ class OperationReport:
     """The outcomes of one operation, one entry per OPD it touched.
 
     Many resolvers of one operation record into the same report; an OPD's
-    entry keeps its worst status (``OK < CACHED < STALE < SKIPPED <
+    entry keeps its worst status (``OK < SKIPPED < CACHED < STALE <
     OPEN_CIRCUIT < TIMEOUT < ERROR``) with that status's code and message,
     the longest latency, and the greatest age among the outcomes of that status
     (a client is told about the oldest answer it got).

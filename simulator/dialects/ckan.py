@@ -31,12 +31,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
+from starlette.types import Scope
 
 from connectors.filtering import normalize_text
 from connectors.records import Document, InformationCategory
 
+from ..pdf import pdf_bytes
 from ..seed import SEED_NOW, OpdSeed
 
 __all__ = [
@@ -44,9 +46,11 @@ __all__ = [
     "TYPE_EXTRA",
     "SimPackage",
     "connector_block",
+    "endpoint_name",
     "portal_packages",
     "resource_id",
     "routes",
+    "served_documents",
 ]
 
 CATEGORY_TAGS = {
@@ -386,7 +390,56 @@ def routes(seed: OpdSeed, *others: OpdSeed) -> list[Route]:
             return JSONResponse(body, status_code=error.status)
         return JSONResponse({"help": help_url, "success": True, "result": result})
 
-    return [Route("/api/3/action/{action}", action, methods=["GET"], name="ckan_action")]
+    async def download(request: Request) -> Response:
+        # CKAN's upload URLs: /dataset/<package>/resource/<resource id>/download/<file name>
+        package = by_key.get(request.path_params["package"])
+        served = package.seed.file_named(request.path_params["name"]) if package else None
+        if package is None or served is None:
+            return PlainTextResponse("Not found", status_code=404)
+        return Response(pdf_bytes(served.title, served.size_bytes), media_type=served.mime_type)
+
+    return [
+        Route("/api/3/action/{action}", action, methods=["GET"], name="ckan_action"),
+        Route("/dataset/{package}/resource/{resource}/download/{name}", download, name="ckan_download"),
+    ]
+
+
+_ACTION_ENDPOINTS = {
+    "package_search": "documents",
+    "package_show": "document",
+    "organization_show": "profile",
+}
+
+
+def endpoint_name(scope: Scope, route_name: str) -> str:
+    """The counted endpoint of a request to the portal: ``documents``, ``document``, ``profile``, ``file``…"""
+    if route_name == "ckan_download":
+        return "file"
+    if route_name == "ckan_action":
+        return _ACTION_ENDPOINTS.get(scope["path"].rsplit("/", 1)[-1], "other")
+    return route_name
+
+
+def served_documents(seed: OpdSeed) -> list[Document]:
+    """``seed``'s documents as the ``ckan`` connector reads them: ids ``<package>/<resource>``.
+
+    A resource carries its package's year (the UTC year of
+    ``metadata_created``); a resource without its own times has its package's;
+    CKAN has no place for an exemption ground. Links are left as the seed's.
+    """
+    return [
+        doc.model_copy(
+            update={
+                "local_id": f"{package.name}/{resource_id(seed, doc)}",
+                "year": package.created.astimezone(dt.UTC).year,
+                "published_at": doc.published_at or package.created,
+                "updated_at": doc.updated_at or package.modified,
+                "exemption_ground": None,
+            }
+        )
+        for package in portal_packages([seed])
+        for doc in package.documents
+    ]
 
 
 def connector_block(base_url: str, organization: str) -> dict[str, Any]:

@@ -31,13 +31,22 @@ from starlette.datastructures import QueryParams
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import Scope
 
 from connectors.filtering import normalize_text
 from connectors.records import WIB, Document, InformationCategory
 
 from ..seed import OpdSeed
 
-__all__ = ["CATEGORY_SLUGS", "OTHER_CATEGORY", "connector_block", "routes", "wp_items"]
+__all__ = [
+    "CATEGORY_SLUGS",
+    "OTHER_CATEGORY",
+    "connector_block",
+    "endpoint_name",
+    "routes",
+    "served_documents",
+    "wp_items",
+]
 
 CATEGORY_SLUGS = {
     InformationCategory.BERKALA: "informasi-berkala",
@@ -79,6 +88,38 @@ def wp_items(seed: OpdSeed) -> list[WpItem]:
         # Gaps in the id sequence, as revisions and drafts leave them.
         items.append(WpItem(_FIRST_ID + 3 * n, source, doc, moment.astimezone(WIB)))
     return items
+
+
+def endpoint_name(scope: Scope, route_name: str) -> str:
+    """The counted endpoint of a request to the site: ``documents``, ``document``, ``file`` or ``other``."""
+    if route_name == "file":
+        return "file"
+    if route_name == "wp_json":
+        route = scope["path"].removeprefix("/wp-json")
+    else:
+        route = QueryParams(scope.get("query_string", b"")).get("rest_route") or ""
+    parts = route.strip("/").split("/")
+    if parts[:2] != ["wp", "v2"] or len(parts) < 3 or parts[2] not in ("media", "posts"):
+        return "other"
+    return "documents" if len(parts) == 3 else "document"
+
+
+def served_documents(seed: OpdSeed) -> list[Document]:
+    """``seed``'s documents as the ``wordpress`` connector reads them: ids ``<source>-<wp id>``.
+
+    The year is that of the local (WIB) publication date; times are whole
+    seconds, a post's last change its publication when it never changed;
+    WordPress has no field for the type or an exemption ground. Links are
+    left as the seed's.
+    """
+    served = []
+    for item in wp_items(seed):
+        published = item.date.replace(microsecond=0)
+        changed = item.document.updated_at.replace(microsecond=0) if item.document.updated_at else published
+        update = {"local_id": f"{item.source}-{item.id}", "year": item.date.year, "published_at": published}
+        update |= {"updated_at": changed, "type": None, "exemption_ground": None}
+        served.append(item.document.model_copy(update=update))
+    return served
 
 
 def _error(code: str, message: str, status: int) -> JSONResponse:

@@ -3,6 +3,8 @@ the gateway in another, and HTTP between them."""
 
 from __future__ import annotations
 
+import contextlib
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -11,8 +13,11 @@ import httpx
 import pytest
 import yaml
 
-from simulator import Fleet
+from simulator import Dialect, Fleet
 from simulator.gateway_process import GatewayProcess
+from simulator.plan import make_plan
+
+from ..conftest import PG_VARIABLE, private_postgres_database
 
 pytestmark = pytest.mark.integration
 
@@ -21,6 +26,8 @@ pytestmark = pytest.mark.integration
 FAST_FEDERATION = {"opd_timeout_s": 1.5, "deadline_s": 3.0, "circuit": {"failure_threshold": 50}}
 # These tests are about the engine and the OPDs: every query must reach the OPDs, whatever ran before.
 # The caches have tests of their own (test_upstream_cache_over_http.py, tests/http/).
+SQL_OPDS = [plan.slug for plan in make_plan() if plan.dialect is Dialect.SQL]
+"""The OPDs whose documents are in a database (dpmptsp)."""
 NO_CACHE = {
     "response_ttl_s": 0,
     "ttl": {"profile": 0, "information_list": 0, "documents": 0, "statistics": 0},
@@ -29,9 +36,16 @@ NO_CACHE = {
 
 @pytest.fixture(scope="session")
 def fleet() -> Iterator[Fleet]:
-    """All 43 simulated Banten OPDs, in three processes."""
-    with Fleet(processes=3) as running:
-        yield running
+    """All 43 simulated Banten OPDs in three processes, and the regency's gateway over three more.
+
+    The ``sql`` OPD's database is on PostgreSQL when ``PPID_TEST_DATABASE_URL`` is set, else a SQLite file.
+    """
+    admin_url = os.environ.get(PG_VARIABLE)
+    with contextlib.ExitStack() as stack:
+        databases = {}
+        if admin_url:
+            databases = {slug: stack.enter_context(private_postgres_database(admin_url)) for slug in SQL_OPDS}
+        yield stack.enter_context(Fleet(processes=3, regency=True, dms_urls=databases))
 
 
 def write_config(

@@ -37,7 +37,9 @@ def test_check_probes_every_opd_and_exits_zero_when_all_answer(fleet: Fleet, tmp
     result = run_cli("check", "--config", str(config), env=fleet.environment())
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Config valid" in result.stdout
-    assert "All 43 OPDs answered" in result.stdout
+    assert f"All {len(fleet.opds)} OPDs answered" in result.stdout
+    for kind in ("rest", "files", "wordpress", "ckan", "sql", "graphql"):
+        assert f" {kind} " in result.stdout, f"no {kind} OPD in the probe table"
 
 
 def test_check_names_the_opds_that_do_not_answer(fleet: Fleet, tmp_path: Path) -> None:
@@ -48,7 +50,7 @@ def test_check_names_the_opds_that_do_not_answer(fleet: Fleet, tmp_path: Path) -
     finally:
         fleet.reset_knobs(["dinkes"])
     assert result.returncode == 1
-    assert "1 of 43 OPDs did not answer" in result.stdout
+    assert f"1 of {len(fleet.opds)} OPDs did not answer" in result.stdout
     assert "dinkes" in result.stdout.splitlines()[-1]
 
 
@@ -66,6 +68,35 @@ def test_check_refuses_an_invalid_config_naming_file_key_and_fix(tmp_path: Path)
     result = run_cli("check", "--config", str(config))
     assert result.returncode == 2
     assert f"{config}: opds[0].connector.base_url: expected an absolute URL" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_check_names_the_opd_key_and_fix_of_a_misconfigured_connector(tmp_path: Path) -> None:
+    config = tmp_path / "broken.yaml"
+    config.write_text(
+        "ppid_utama: dinkes\n"
+        "opds:\n"
+        "  - slug: dinkes\n"
+        "    name: Dinas Kesehatan\n"
+        "    short_name: Dinkes\n"
+        "    connector: {kind: sql, sqlite_path: dms.db, table: dokumen, shema: public,\n"
+        "                columns: {id: id, title: judul, category: kategori}}\n"
+        "  - slug: bapenda\n"
+        "    name: Badan Pendapatan Daerah\n"
+        "    short_name: Bapenda\n"
+        "    connector: {kind: graphq, endpoint: 'https://ppid.example.go.id/graphql'}\n",
+        encoding="utf-8",
+    )
+    result = run_cli("check", "--config", str(config))
+    assert result.returncode == 2
+    assert f"{config}: opds[0].connector.shema: unknown key; did you mean 'schema'?" in result.stdout, (
+        result.stdout
+    )
+    assert f"{config}: opds[1].connector.kind: no connector of kind 'graphq'" in result.stdout
+    assert "did you mean 'graphql'?" in result.stdout
+    lines = result.stdout.splitlines()
+    assert [line.rstrip().endswith("(OPD dinkes)") for line in lines if "opds[0]" in line] == [True]
+    assert [line.rstrip().endswith("(OPD bapenda)") for line in lines if "opds[1]" in line] == [True]
     assert "Traceback" not in result.stdout + result.stderr
 
 
@@ -159,7 +190,8 @@ def test_the_demo_serves_the_fleet_and_stops_everything_on_ctrl_c(
     reader.start()
     assert ready.wait(60), "".join(lines)
     output = "".join(lines)
-    assert "5 of 6 OPDs up" in output
+    assert "8 of 9 OPDs up" in output  # six of the province's, and the regency's three
+    assert "graphql (3)" in output
     assert "bpbd=down" in output
 
     body = httpx.post(

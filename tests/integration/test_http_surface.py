@@ -5,14 +5,16 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from simulator import Fleet
+
 from .conftest import graphql
 
 
-def test_healthz_and_readyz_answer(client: httpx.Client) -> None:
+def test_healthz_and_readyz_answer(fleet: Fleet, client: httpx.Client) -> None:
     assert client.get("/healthz").json() == {"status": "ok"}
     ready = client.get("/readyz")
     assert ready.status_code == 200
-    assert ready.json()["checks"]["opds"] == 43
+    assert ready.json()["checks"]["opds"] == len(fleet.opds) == 43 + 3
 
 
 def test_a_browser_gets_graphiql(client: httpx.Client) -> None:

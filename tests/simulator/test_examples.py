@@ -6,6 +6,7 @@ from pathlib import Path
 
 from gateway.config import load_config
 from simulator.__main__ import main
+from simulator.directory import regency_opds
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -25,7 +26,11 @@ def test_the_committed_example_config_and_catalogs_are_up_to_date(tmp_path: Path
         assert (EXAMPLES / "catalogs" / name).read_text(encoding="utf-8") == expected, fix
 
 
-def test_the_example_config_loads() -> None:
+def test_the_example_config_loads_and_uses_every_builtin_connector_kind() -> None:
     config = load_config(EXAMPLES / "banten.yaml")
-    assert len(config.opds) == 43
+    assert len(config.opds) == 43 + len(regency_opds())
     assert config.ppid_utama == "diskominfo"
+    kinds = {opd.resolved_connector.kind for opd in config.opds}
+    assert kinds == {"rest", "files", "wordpress", "ckan", "sql", "graphql"}
+    regency = [opd for opd in config.opds if opd.resolved_connector.kind == "graphql"]
+    assert [opd.slug for opd in regency] == [opd.slug for opd in regency_opds()]

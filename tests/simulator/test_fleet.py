@@ -52,6 +52,18 @@ def test_a_child_that_never_gets_ready_times_out_and_is_stopped(tmp_path: Path) 
     assert not _alive(int(pid_file.read_text()))
 
 
+def _answering_path(fleet: Fleet, slug: str) -> str:
+    """A path the OPD's portal answers 200 on, by its dialect."""
+    dialect = fleet.dialects[slug]
+    if dialect in (Dialect.FILES, Dialect.SQL):  # only files over HTTP
+        return "/" + next(iter(fleet.seed(slug).files.values())).path
+    if dialect is Dialect.WORDPRESS:
+        return "/wp-json/wp/v2/media?per_page=1"
+    if dialect is Dialect.CKAN:
+        return f"/api/3/action/organization_show?id={slug}"
+    return str(rest_connector_block(dialect, fleet.endpoints[slug])["profile"]["path"])
+
+
 def test_the_whole_fleet_of_43_opds_answers_in_every_dialect_and_stops_when_the_block_raises() -> None:
     fleet = Fleet()
     with pytest.raises(RuntimeError, match="boom"), fleet, httpx.Client(timeout=5.0) as client:
@@ -62,15 +74,13 @@ def test_the_whole_fleet_of_43_opds_answers_in_every_dialect_and_stops_when_the_
         assert all(_alive(pid) for pid in pids)
         assert fleet.down == set()
         for slug, url in fleet.endpoints.items():
-            dialect = fleet.dialects[slug]
-            if dialect is Dialect.FILES:
-                path = "/" + next(iter(fleet.seed(slug).files.values())).path
-            else:
-                path = rest_connector_block(dialect, url)["profile"]["path"]
-            assert client.get(url + path, headers=HEADERS).status_code == 200, slug
+            assert client.get(url + _answering_path(fleet, slug), headers=HEADERS).status_code == 200, slug
+        assert set(fleet.dms_urls) == {"dpmptsp"}
+        assert Path(fleet.dms_urls["dpmptsp"].removeprefix("sqlite+aiosqlite:///")).is_file()
         assert fleet.environment() == {
             "PPID_SIM_TOKEN": "simulator-token",
             "PPID_SIM_INTAKE_SECRET": "simulator-intake-secret",
+            "PPID_SIM_DMS_URL_DPMPTSP": fleet.dms_urls["dpmptsp"],
         }
         raise RuntimeError("boom")
     assert fleet.pids == []

@@ -25,7 +25,7 @@ from simulator import (
     write_catalogs,
 )
 from simulator.catalogs import catalog_path
-from simulator.dialects import rest_connector_block
+from simulator.dialects import dms_url_env, rest_connector_block
 from simulator.plan import default_auth, default_intake
 
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -74,6 +74,7 @@ async def test_the_config_of_all_43_opds_declares_intake_exactly_where_the_simul
     parsed = parse_config(yaml.safe_dump(config, allow_unicode=True), base_dir=tmp_path)
     for name, value in {SIM_TOKEN_ENV: SIM_TOKEN, SIM_INTAKE_SECRET_ENV: SIM_INTAKE_SECRET}.items():
         monkeypatch.setenv(name, value)
+    monkeypatch.setenv(dms_url_env("dpmptsp"), f"sqlite+aiosqlite:///{tmp_path / 'dms.sqlite'}")
 
     capabilities = {}
     async with httpx.AsyncClient() as http:

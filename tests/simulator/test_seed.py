@@ -35,9 +35,27 @@ def test_directory_lists_43_opds_with_unique_slugs() -> None:
     assert "diskominfo" in slugs
 
 
-def test_default_dialects_mix_15_laravel_12_drf_8_export_8_files() -> None:
-    counts = Counter(default_dialects().values())
-    assert counts == {Dialect.LARAVEL: 15, Dialect.DRF: 12, Dialect.EXPORT: 8, Dialect.FILES: 8}
+def test_default_dialects_mix_custom_apis_files_wordpress_sites_satu_data_and_a_dms() -> None:
+    dialects = default_dialects()
+    counts = Counter(dialects.values())
+    assert counts == {
+        Dialect.LARAVEL: 11,
+        Dialect.DRF: 11,
+        Dialect.EXPORT: 7,
+        Dialect.FILES: 8,
+        Dialect.WORDPRESS: 4,
+        Dialect.CKAN: 1,
+        Dialect.SQL: 1,
+    }
+    assert dialects["diskominfo"] is Dialect.CKAN  # Satu Data Banten
+    assert dialects["dpmptsp"] is Dialect.SQL
+    # the OPDs the docs use as examples
+    assert [dialects[s] for s in ("dinkes", "bappeda", "dishub", "dpk")] == [
+        Dialect.LARAVEL,
+        Dialect.DRF,
+        Dialect.EXPORT,
+        Dialect.FILES,
+    ]
     assert {default_dialects()[slug] for slug in default_auth()} == {Dialect.LARAVEL, Dialect.DRF}
 
 
