@@ -19,11 +19,17 @@ def blocks(name: str, language: str) -> list[str]:
 
 
 def test_the_rest_example_in_connectors_md_is_a_valid_config() -> None:
-    [example] = [b for b in blocks("connectors.md", "yaml") if "kind: rest" in b]
+    [example] = [b for b in blocks("connectors.md", "yaml") if "kind: rest" in b and "ppid_utama:" not in b]
     opds = yaml.safe_load(example)
     config = parse_config(yaml.safe_dump({"ppid_utama": "dinkes", "opds": opds}))
     connector = config.opds[0].resolved_connector
     assert connector.kind == "rest"
+
+
+def test_the_step_by_step_config_in_connectors_md_is_a_valid_config() -> None:
+    [example] = [b for b in blocks("connectors.md", "yaml") if "kind: rest" in b and "ppid_utama:" in b]
+    config = parse_config(example)
+    assert [opd.resolved_connector.kind for opd in config.opds] == ["rest"]
 
 
 def test_the_custom_connector_example_defines_a_connector() -> None:
