@@ -197,9 +197,11 @@ class UpstreamCache:
             flight.land(_Unserved(result.outcome, kept))
             return
         outcome = fanout.report.get(opd) or UpstreamOutcome(opd, UpstreamStatusCode.OK, None)
-        flight.land(_Served(result, outcome))
+        # Stored before the flight lands: a caller who got this answer and asks again at once
+        # must find it stored, not start a second read (the store is bounded by the cache's timeout).
         if not flight.detached:
             await self._write(flight.key, spec, result, asked_at)
+        flight.land(_Served(result, outcome))
 
     # -- the store ---------------------------------------------------------------------
 
