@@ -4,7 +4,7 @@ Connectors are discovered through the entry-point group
 ``ppid_gateway.connectors``: a third party ships one as its own package with::
 
     [project.entry-points."ppid_gateway.connectors"]
-    mydms = "ppid_mydms:MyDmsConnector"
+    my-dms = "ppid_connector_my_dms:MyDmsConnector"
 
 The builtin connectors are registered the same way in this project's own
 ``pyproject.toml``; they are also known by module path, so a source checkout

@@ -56,7 +56,7 @@ def run_check(path: Path, console: Console) -> int:
             line = f"  {escape(exc.source)}: {key}{escape(problem.message)}{opd}"
             console.print(line, highlight=False, soft_wrap=True)  # one line per problem, for grep
         return EXIT_INVALID_CONFIG
-    console.print(f"[green]Config valid[/]: {path} — {len(config.opds)} OPDs")
+    console.print(f"[green]Config valid[/]: {path} — {_opds(len(config.opds))}")
     console.print(connector_kinds_line(), highlight=False, markup=False)
     results = asyncio.run(_probe_all(config, console))
     table = Table(title="Upstream probe", show_lines=False)
@@ -77,13 +77,16 @@ def run_check(path: Path, console: Console) -> int:
     failed = [r for r in probed if not r.ok]
     if failed:
         names = ", ".join(r.slug for r in failed)
-        console.print(f"[yellow]{len(failed)} of {len(probed)} OPDs did not answer[/]: {names}")
+        console.print(f"[yellow]{len(failed)} of {_opds(len(probed))} did not answer[/]: {names}")
         return EXIT_UNREACHABLE
     skipped = len(results) - len(probed)
-    console.print(
-        f"[green]All {len(probed)} OPDs answered.[/]" + (f" ({skipped} inactive)" if skipped else "")
-    )
+    answered = f"All {_opds(len(probed))} answered." if len(probed) > 1 else "The OPD answered."
+    console.print(f"[green]{answered}[/]" + (f" ({skipped} inactive)" if skipped else ""))
     return EXIT_OK
+
+
+def _opds(count: int) -> str:
+    return f"{count} OPD" if count == 1 else f"{count} OPDs"
 
 
 async def _probe_all(config: GatewayConfig, console: Console) -> list[ProbeResult]:

@@ -313,7 +313,7 @@ def _explain(place: _Place, error: Any, hints: ProblemHints) -> str:
         if not options:
             return f"{message}; got {what}"
         hint = _did_you_mean(error.get("input"), options)
-        return f"expected one of {', '.join(options)}; got {what}{' — ' + hint if hint else ''}"
+        return f"expected one of {', '.join(options)}; got {what}{'; ' + hint if hint else ''}"
     if message.startswith("Value error, "):
         message = message.removeprefix("Value error, ")
         return (

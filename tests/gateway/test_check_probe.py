@@ -229,4 +229,4 @@ def test_an_inactive_opd_is_listed_but_not_probed(tmp_path: Path) -> None:
 
     assert code == EXIT_OK, output
     assert "│ SKIP " in row(output, "dishub-lama") and "inactive" in row(output, "dishub-lama")
-    assert "All 1 OPDs answered. (1 inactive)" in output
+    assert "The OPD answered. (1 inactive)" in output
