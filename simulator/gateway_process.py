@@ -29,6 +29,30 @@ _KEPT_LINES = 5000
 _LISTENING = re.compile(r"Uvicorn running on (http://\S+)")
 
 
+# On Linux the gateway asks the kernel for SIGTERM when its parent dies (prctl PR_SET_PDEATHSIG):
+# a test run or demo killed outright must not leave a gateway serving on its own. Done in the child
+# at start rather than in a preexec_fn, which is unsafe in a parent with threads.
+_DIE_WITH_PARENT = """
+import ctypes, os, signal, sys
+parent = int(sys.argv.pop(1))
+try:
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1: PR_SET_PDEATHSIG
+except (OSError, AttributeError):
+    pass
+if os.getppid() != parent:  # the parent died before the request took effect
+    sys.exit(1)
+from gateway.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def _launcher() -> list[str]:
+    """The start of the command: ``python -m gateway.cli``, tied to this process's life on Linux."""
+    if sys.platform.startswith("linux"):
+        return [sys.executable, "-c", _DIE_WITH_PARENT, str(os.getpid())]
+    return [sys.executable, "-m", "gateway.cli"]
+
+
 class GatewayProcessError(RuntimeError):
     """The gateway process did not start; the message carries its output."""
 
@@ -80,9 +104,7 @@ class GatewayProcess:
     def start(self) -> GatewayProcess:
         """Start the process and return once ``/readyz`` answers 200."""
         command = [
-            sys.executable,
-            "-m",
-            "gateway.cli",
+            *_launcher(),
             "serve",
             "--config",
             str(self.config),
