@@ -122,7 +122,8 @@ class CkanConnector(Connector):
         description, title = result.get("description"), result.get("title")
         for key, value in (("description", description), ("title", title)):
             if value is not None and not isinstance(value, str):
-                raise UpstreamBadResponse(f"the {key} is {value!r}, not a text", field=f"result.{key}")
+                message = f"expected a string as the {key}, got {value!r}"
+                raise UpstreamBadResponse(message, field=f"result.{key}")
         return OpdProfile(description=(description or "").strip() or title or None)
 
     def _search_params(self, query: DocumentQuery) -> list[tuple[str, str]]:

@@ -138,6 +138,9 @@ class SqlConnector(Connector):
                 pool_size=settings.pool_size,
                 max_overflow=0,
                 pool_timeout=settings.timeout_s,
+                # A restarted database (maintenance, a failover) leaves the pooled connections dead:
+                # a ping at checkout replaces them, instead of failing one query per connection.
+                pool_pre_ping=True,
                 connect_args={
                     "timeout": settings.timeout_s,
                     "command_timeout": settings.timeout_s,

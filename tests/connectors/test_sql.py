@@ -444,3 +444,28 @@ async def test_a_query_slower_than_the_timeout_is_an_upstream_timeout(
             await made.list_documents(DocumentQuery())
     finally:
         await made.aclose()
+
+
+async def test_reads_go_on_after_the_database_drops_every_connection(
+    connector: SqlConnector, dms_url: str
+) -> None:
+    if make_url(dms_url).get_backend_name() != "postgresql":
+        pytest.skip("a restart is simulated by terminating the PostgreSQL sessions")
+    first = await connector.list_documents(DocumentQuery(page_size=5))
+    assert first.items
+    database = make_url(dms_url).database
+    engine = create_async_engine(dms_url, poolclass=NullPool)
+    try:
+        async with engine.connect() as admin:
+            ended = await admin.execute(
+                sa.text(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                    "WHERE datname = :name AND pid <> pg_backend_pid()"
+                ),
+                {"name": database},
+            )
+            assert ended.scalar_one() >= 1, "the connector's pooled connection was open"
+    finally:
+        await engine.dispose()
+    again = await connector.list_documents(DocumentQuery(page_size=5))
+    assert [doc.local_id for doc in again.items] == [doc.local_id for doc in first.items]
