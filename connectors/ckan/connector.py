@@ -15,7 +15,7 @@ from ..queries import DocumentQuery, OpdRef
 from ..records import Document, DocumentPage, OpdProfile
 from ..rest.auth import read_secret
 from .action import call_action
-from .mapping import PackageReader, read_search_result, split_local_id, year_range_fq
+from .mapping import PackageReader, extra_year_range_fq, read_search_result, split_local_id, year_range_fq
 from .settings import CkanSettings
 
 __all__ = ["CkanConnector"]
@@ -36,8 +36,9 @@ class CkanConnector(Connector):
     so it is exact whatever the page size and however many resources a
     package has.
 
-    Pushdown: years (a Solr range on ``metadata_created``, which the
-    document's year is read from) and, with ``search_upstream``, the free-text
+    Pushdown: years (a Solr range on the value the document's year is read
+    from: the ``year_extra`` package extra as ``extras_<key>``, else
+    ``metadata_created``) and, with ``search_upstream``, the free-text
     query (sent as ``q`` to narrow packages and applied to every resource here
     with :func:`~connectors.filtering.document_matches`). Categories, types and
     orders are left to the engine: they belong to resources that CKAN cannot
@@ -129,7 +130,10 @@ class CkanConnector(Connector):
     def _search_params(self, query: DocumentQuery) -> list[tuple[str, str]]:
         flt = query.filter
         fq = [f'organization:"{self.settings.organization}"']
-        years = year_range_fq(flt.year_from, flt.year_to)
+        if self.settings.year_extra is not None:
+            years = extra_year_range_fq(self.settings.year_extra, flt.year_from, flt.year_to)
+        else:
+            years = year_range_fq(flt.year_from, flt.year_to)
         if years is not None:
             fq.append(years)
         params = [("fq", " AND ".join(fq)), ("sort", _STABLE_SORT), ("include_private", "true")]

@@ -3,10 +3,21 @@
 A resource's document takes its title, summary, file and times from the
 resource, falling back to the package's; its category, type and year come from
 the package. CKAN writes times in UTC without an offset
-(``2024-01-15T02:00:00.123456``), so a naive time here is UTC, not WIB. The
-year is the UTC year of the package's ``metadata_created``: the one date CKAN
-can filter on (:func:`year_range_fq`), so a year filter sent upstream means
-exactly what :func:`connectors.filtering.document_matches` means.
+(``2024-01-15T02:00:00.123456``), so a naive time here is UTC, not WIB.
+
+The year is read one of two ways, and a year filter is sent upstream on the
+very value the year is read from, so it means exactly what
+:func:`connectors.filtering.document_matches` means:
+
+- with ``year_extra`` (choose it whenever the portal records a year per
+  dataset, as Satu Data's ``tahun`` extra does): the package extra's value,
+  filtered as ``extras_<key>`` (:func:`extra_year_range_fq`), the field CKAN
+  indexes the extra as;
+- without it (the default, so configs written before it keep their meaning):
+  the UTC year of the package's ``metadata_created``, filtered as a range on
+  it (:func:`year_range_fq`). That is when the dataset was created, not what
+  its documents are about: a package gathering several years' documents gives
+  them all its creation year.
 """
 
 from __future__ import annotations
@@ -21,7 +32,21 @@ from ..records import Document, InformationCategory
 from ..validation import build_record
 from .settings import CkanSettings
 
-__all__ = ["Package", "PackageReader", "local_id", "read_search_result", "split_local_id", "year_range_fq"]
+__all__ = [
+    "Package",
+    "PackageReader",
+    "extra_field",
+    "extra_year_range_fq",
+    "local_id",
+    "read_search_result",
+    "split_local_id",
+    "year_range_fq",
+]
+
+# CKAN's search index (ckan/lib/search/index.py) keeps only these characters of an extra's key.
+_KEY_CHARS = frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_-")
+# The bounds of Document.year: every year is four digits, so a text range on them is a numeric one.
+_FIRST_YEAR, _LAST_YEAR = 1945, 2100
 
 
 def local_id(package_name: str, resource_id: str) -> str:
@@ -48,6 +73,29 @@ def year_range_fq(year_from: int | None, year_to: int | None) -> str | None:
     low = f"{year_from:04d}-01-01T00:00:00Z" if year_from is not None else "*"
     high = f"{year_to + 1:04d}-01-01T00:00:00Z" if year_to is not None else "*"
     return f"metadata_created:[{low} TO {high}}}"
+
+
+def extra_field(key: str) -> str:
+    """The Solr field CKAN indexes the package extra ``key`` as: ``extras_<key>``.
+
+    CKAN keeps only the key's letters, digits, ``_`` and ``-`` (``Tahun Data`` → ``extras_TahunData``).
+    """
+    return "extras_" + "".join(c for c in key if c in _KEY_CHARS)
+
+
+def extra_year_range_fq(key: str, year_from: int | None, year_to: int | None) -> str | None:
+    """A Solr filter on the package extra ``key`` for years ``year_from``..``year_to``, or ``None``.
+
+    Both bounds are inclusive, ``*`` when open: ``extras_tahun:[2023 TO 2025]``.
+    A package without the extra has no such field and never matches, as a
+    document without a year never matches a year bound. CKAN indexes extras as
+    text; years are always four digits here, so the text range is the numeric one.
+    """
+    if year_from is None and year_to is None:
+        return None
+    low = f"{year_from:04d}" if year_from is not None else "*"
+    high = f"{year_to:04d}" if year_to is not None else "*"
+    return f"{extra_field(key)}:[{low} TO {high}]"
 
 
 def read_search_result(result: Any, where: str = "result") -> tuple[int, list[Any]]:
@@ -113,13 +161,17 @@ class PackageReader:
         extras = _extras(package.get("extras"), f"{where}.extras")
         category = self._category(package, extras, where)
         doc_type = extras.get(self.settings.type_extra) if self.settings.type_extra else None
+        if self.settings.year_extra is not None:
+            year = _extra_year(extras, self.settings.year_extra, where)
+        else:
+            year = created.astimezone(dt.UTC).year if created else None
         resources = package.get("resources") or []
         if not isinstance(resources, list):
             raise UpstreamBadResponse(f"{origin}: the resources are not a list", field=f"{where}.resources")
         common = {
             "category": category,
             "type": doc_type or None,
-            "year": created.astimezone(dt.UTC).year if created else None,
+            "year": year,
             "package_title": _text(package, "title", where),
             "notes": _text(package, "notes", where),
             "created": created,
@@ -202,6 +254,18 @@ def _time(data: Mapping[str, Any], key: str, where: str) -> dt.datetime | None:
         ) from None
     # CKAN stores and writes UTC without an offset.
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def _extra_year(extras: Mapping[str, str], key: str, where: str) -> int | None:
+    # An absent or empty extra is no year, as an empty type extra is no type; anything else must be a year.
+    raw = extras.get(key, "").strip()
+    if not raw:
+        return None
+    # Four plain digits only: the portal indexes the extra as text, so "02024" would escape a pushed range.
+    if not (raw.isascii() and raw.isdigit() and len(raw) == 4) or not _FIRST_YEAR <= int(raw) <= _LAST_YEAR:
+        message = f"the extra {key!r} is {extras[key]!r}, not a year from {_FIRST_YEAR} to {_LAST_YEAR}"
+        raise UpstreamBadResponse(message, field=f"{where}.extras[{key}]")
+    return int(raw)
 
 
 def _extras(extras: Any, where: str) -> dict[str, str]:

@@ -13,7 +13,14 @@ one document, with the local id ``<package-name>/<resource-id>``::
         tags: {informasi-berkala: BERKALA, informasi-dikecualikan: DIKECUALIKAN}
         default: SETIAP_SAAT
       type_extra: jenis_dokumen
+      year_extra: tahun
       api_token_env: SATUDATA_TOKEN
+
+A document's year comes from one of two places (:mod:`connectors.ckan.mapping`):
+with ``year_extra``, the package extra of that name (what Satu Data portals
+record per dataset: ``tahun``); without it, the UTC year of the package's
+``metadata_created``, which is only right on a portal that makes one package
+per document year.
 """
 
 from __future__ import annotations
@@ -60,6 +67,22 @@ class CkanSettings(BaseModel):
     """How packages map to the four KIP categories."""
     type_extra: str | None = None
     """A package extra holding the document type (``Laporan``, ``SOP``); ``None``: documents have no type."""
+    year_extra: str | None = None
+    """A package extra holding the year of its documents as four digits in text (``"2024"``).
+
+    Set it whenever the portal has one (Satu Data's ``tahun``): every resource
+    then takes the year of its package's extra, a package without it (or with
+    it empty) has documents without a year, and a value that is not a year is
+    an upstream error naming the extra. Year filters go to the portal as a
+    range on the field CKAN indexes the extra as (``fq=extras_tahun:[2023 TO
+    2025]``).
+
+    ``None`` (the default, kept for configs written before this setting): the
+    year is the UTC year of the package's ``metadata_created`` and filters are
+    a range on it. That is the year the *dataset* was created, which is the
+    documents' year only on a portal that makes one package per year and
+    creates it that year; a package that gathers documents of many years
+    gives all of them its creation year."""
     search_upstream: bool = True
     """Send a free-text query to the portal as ``q`` to narrow the packages fetched.
 

@@ -6,17 +6,24 @@ The action API at ``/api/3/action/<action>`` answers CKAN's envelope
 409, ``Search Query Error`` 409, ``Bad Request`` 400). Actions:
 
 - ``package_search?q=&fq=&rows=&start=&sort=``: ``fq`` takes ``field:value``
-  clauses (``organization``, ``name``, ``tags``) and ``metadata_created``
-  ranges (``[2024-01-01T00:00:00Z TO *]``, ``}`` excludes the bound), joined
-  by spaces or ``AND``; ``q`` keeps packages whose text (title, notes, tags,
-  extras, resource names and descriptions) contains every word; ``sort`` is a
-  comma-separated list of ``name``, ``title_string``, ``metadata_created``,
-  ``metadata_modified`` or ``score`` with ``asc``/``desc``;
+  clauses (``organization``, ``name``, ``tags``, and ``extras_<key>`` for a
+  package extra, as CKAN's Solr schema indexes extras), ``metadata_created``
+  ranges (``[2024-01-01T00:00:00Z TO *]``, ``}`` excludes the bound) and
+  ``extras_<key>`` ranges of whole numbers (``extras_tahun:[2023 TO 2025]``;
+  a package without the extra never matches), joined by spaces or ``AND``;
+  ``q`` keeps packages whose text (title, notes, tags, extras, resource names
+  and descriptions) contains every word; ``sort`` is a comma-separated list
+  of ``name``, ``title_string``, ``metadata_created``, ``metadata_modified``
+  or ``score`` with ``asc``/``desc``;
 - ``package_show?id=`` (name or id) and ``organization_show?id=``.
 
-An OPD's documents are grouped into one package per (category, type), each
-document a resource; the category is a tag (:data:`CATEGORY_TAGS`), the type
-the extra :data:`TYPE_EXTRA`. Times are UTC without an offset, as CKAN writes
+An OPD's documents are grouped into one package per (category, type, year),
+as Satu Data portals publish a dataset per year (``Anggaran Diskominfo 2024
+(Informasi Berkala)``), each document a resource; the category is a tag
+(:data:`CATEGORY_TAGS`), the type the extra :data:`TYPE_EXTRA`, the year the
+extra :data:`YEAR_EXTRA` (documents without a year share a package without
+it). A package's ``metadata_created`` is its first document's publication,
+which need not be in its year. Times are UTC without an offset, as CKAN writes
 them. Like the other dialects, the portal still links some exempt documents'
 files: the gateway must drop them.
 """
@@ -44,6 +51,7 @@ from ..seed import SEED_NOW, OpdSeed
 __all__ = [
     "CATEGORY_TAGS",
     "TYPE_EXTRA",
+    "YEAR_EXTRA",
     "SimPackage",
     "connector_block",
     "endpoint_name",
@@ -62,18 +70,21 @@ CATEGORY_TAGS = {
 """The tag that carries each KIP category."""
 TYPE_EXTRA = "jenis_dokumen"
 """The package extra that carries the document type."""
+YEAR_EXTRA = "tahun"
+"""The package extra that carries the year of the package's documents, as text (``"2024"``)."""
 _NAMESPACE = uuid.UUID("6f1c7a52-3a51-4f0e-9a43-0c7c1d2a9b10")
 _DEFAULT_ROWS = 10
 _MAX_ROWS = 1000
 _DEFAULT_SORT = "score desc, metadata_modified desc"
 _SORT_FIELDS = ("name", "title_string", "metadata_created", "metadata_modified", "score")
-_CLAUSE = re.compile(r'\+?(\w+):("[^"]*"|[\[{][^\]}]*[\]}]|[^\s"]+)')
+# Field names as CKAN indexes extras' keys: letters, digits, '_' and '-'.
+_CLAUSE = re.compile(r'\+?([\w-]+):("[^"]*"|[\[{][^\]}]*[\]}]|[^\s"]+)')
 _RANGE = re.compile(r"([\[{])\s*(\S+)\s+TO\s+(\S+)\s*([\]}])")
 
 
 @dataclass(frozen=True, slots=True)
 class SimPackage:
-    """One simulated CKAN package: an OPD's documents of one category and type."""
+    """One simulated CKAN package: an OPD's documents of one category, type and year."""
 
     seed: OpdSeed
     """The OPD that owns it."""
@@ -85,6 +96,8 @@ class SimPackage:
     """The category of every document in it."""
     type: str | None
     """The type of every document in it."""
+    year: int | None
+    """The year of every document in it (its :data:`YEAR_EXTRA`); ``None``: documents without a year."""
     documents: tuple[Document, ...]
     """Its resources' documents, in resource order."""
 
@@ -103,6 +116,16 @@ class SimPackage:
         """``metadata_modified``: the last change to any of its documents."""
         moments = [m for d in self.documents for m in (d.published_at, d.updated_at) if m]
         return max(moments, default=SEED_NOW)
+
+    @property
+    def extras(self) -> dict[str, str]:
+        """Its extras, key → value, as the API lists them and ``fq`` filters on them."""
+        found: dict[str, str] = {}
+        if self.type:
+            found[TYPE_EXTRA] = self.type
+        if self.year is not None:
+            found[YEAR_EXTRA] = str(self.year)
+        return found
 
     def text(self) -> str:
         """Everything ``q`` searches, normalized."""
@@ -125,14 +148,15 @@ def portal_packages(seeds: Iterable[OpdSeed]) -> tuple[SimPackage, ...]:
     """Every package of the portal, OPD by OPD, in the order the seeds' documents first appear."""
     found: list[SimPackage] = []
     for seed in seeds:
-        groups: dict[tuple[InformationCategory, str | None], list[Document]] = {}
+        groups: dict[tuple[InformationCategory, str | None, int | None], list[Document]] = {}
         for doc in seed.documents:
-            groups.setdefault((doc.category, doc.type), []).append(doc)
-        for (category, doc_type), docs in groups.items():
+            groups.setdefault((doc.category, doc.type, doc.year), []).append(doc)
+        for (category, doc_type, year), docs in groups.items():
             kind = doc_type or "Dokumen"
-            name = _slug(f"{seed.opd.slug} {kind} {CATEGORY_TAGS[category]}")
-            title = f"{kind} {seed.opd.short_name} ({CATEGORY_TAGS[category].replace('-', ' ').title()})"
-            found.append(SimPackage(seed, name, title, category, doc_type, tuple(docs)))
+            label = f"{kind} {seed.opd.short_name}" + (f" {year}" if year is not None else "")
+            name = _slug(f"{seed.opd.slug} {kind} {year or ''} {CATEGORY_TAGS[category]}")
+            title = f"{label} ({CATEGORY_TAGS[category].replace('-', ' ').title()})"
+            found.append(SimPackage(seed, name, title, category, doc_type, year, tuple(docs)))
     return tuple(found)
 
 
@@ -194,7 +218,7 @@ def _package(request: Request, package: SimPackage) -> dict[str, Any]:
                 "url_type": "upload" if served else None,
             }
         )
-    extras = [{"key": TYPE_EXTRA, "value": package.type}] if package.type else []
+    extras = [{"key": key, "value": value} for key, value in package.extras.items()]
     return {
         "id": package.id,
         "name": package.name,
@@ -268,6 +292,12 @@ def _filters(fq: str) -> list[Callable[[SimPackage], bool]]:
             if bounds is None:
                 raise _search_error(f"metadata_created takes a range, not {value!r}")
             checks.append(_in_range(*bounds.groups()))
+        elif field.startswith("extras_"):
+            key = field.removeprefix("extras_")
+            bounds = _RANGE.fullmatch(value)
+            checks.append(
+                _extra_in_range(key, *bounds.groups()) if bounds else _extra_is(key, value.strip('"'))
+            )
         elif field in ("organization", "name", "tags"):
             checks.append(_has(field, value.strip('"')))
         else:
@@ -285,6 +315,36 @@ def _in_range(opening: str, low_text: str, high_text: str, closing: str) -> Call
         return high is None or moment < high or (closing == "]" and moment == high)
 
     return check
+
+
+def _whole(text: str) -> int | None:
+    if text == "*":
+        return None
+    if not text.lstrip("-").isdigit():
+        raise _search_error(f"cannot parse number {text!r}")
+    return int(text)
+
+
+def _extra_in_range(
+    key: str, opening: str, low_text: str, high_text: str, closing: str
+) -> Callable[[SimPackage], bool]:
+    low, high = _whole(low_text), _whole(high_text)
+
+    def check(package: SimPackage) -> bool:
+        raw = package.extras.get(key)
+        # A package without the extra (or with a value that is no number) has no value in range.
+        if raw is None or not raw.lstrip("-").isdigit():
+            return False
+        value = int(raw)
+        if low is not None and (value < low or (opening == "{" and value == low)):
+            return False
+        return high is None or value < high or (closing == "]" and value == high)
+
+    return check
+
+
+def _extra_is(key: str, wanted: str) -> Callable[[SimPackage], bool]:
+    return lambda package: package.extras.get(key) == wanted
 
 
 def _has(field: str, wanted: str) -> Callable[[SimPackage], bool]:
@@ -423,15 +483,16 @@ def endpoint_name(scope: Scope, route_name: str) -> str:
 def served_documents(seed: OpdSeed) -> list[Document]:
     """``seed``'s documents as the ``ckan`` connector reads them: ids ``<package>/<resource>``.
 
-    A resource carries its package's year (the UTC year of
-    ``metadata_created``); a resource without its own times has its package's;
-    CKAN has no place for an exemption ground. Links are left as the seed's.
+    A resource carries its package's year: its :data:`YEAR_EXTRA`, the
+    document's own year, as :func:`connector_block` reads it (``year_extra``);
+    a resource without its own times has its package's; CKAN has no place for
+    an exemption ground. Links are left as the seed's.
     """
     return [
         doc.model_copy(
             update={
                 "local_id": f"{package.name}/{resource_id(seed, doc)}",
-                "year": package.created.astimezone(dt.UTC).year,
+                "year": package.year,
                 "published_at": doc.published_at or package.created,
                 "updated_at": doc.updated_at or package.modified,
                 "exemption_ground": None,
@@ -456,5 +517,6 @@ def connector_block(base_url: str, organization: str) -> dict[str, Any]:
             "default": InformationCategory.SETIAP_SAAT.name,
         },
         "type_extra": TYPE_EXTRA,
+        "year_extra": YEAR_EXTRA,
         "rows": 100,
     }

@@ -111,6 +111,7 @@ def test_settings_defaults_and_validation() -> None:
     settings = CkanSettings.model_validate({"base_url": BASE, "organization": "dinas-kesehatan"})
     assert settings.categories.default is InformationCategory.SETIAP_SAAT
     assert settings.rows == 100 and settings.search_upstream and settings.api_token_env is None
+    assert settings.year_extra is None  # configs without it keep the metadata_created year
     with pytest.raises(ValidationError, match="not a CKAN organization name"):
         CkanSettings.model_validate({"base_url": BASE, "organization": "Dinas Kesehatan"})
     with pytest.raises(ValidationError):
@@ -175,11 +176,32 @@ async def test_a_resource_keeps_its_file_and_times_in_utc(make: Make) -> None:
             got = documents[f"{package.name}/{portal.resource_id(seed, doc)}"]
             if doc.published_at is not None:
                 assert got.published_at == doc.published_at
-            assert got.year == package.created.astimezone(dt.UTC).year  # the package's metadata_created
+            assert got.year == package.year == doc.year  # the package's tahun extra: the document's own
             served = seed.files.get(doc.local_id)
             if served and doc.category is not InformationCategory.DIKECUALIKAN:
                 assert got.size_bytes == served.size_bytes and got.mime_type == "application/pdf"
                 assert got.file_url is not None and got.file_url.endswith(f"/download/{served.name}")
+
+
+async def test_the_year_is_the_packages_tahun_extra(make: Make) -> None:
+    seed = SEEDS["bkd"]
+    documents = await read_all(make("bkd"))
+    assert sorted(d.year or 0 for d in documents) == sorted(d.year or 0 for d in seed.documents)
+    assert any(d.year is None for d in documents)  # a package without the extra: no year
+    # The point of the extra: a package created in one year holds documents of another.
+    created_elsewhere = [
+        p for p in portal.portal_packages([seed]) if p.created.astimezone(dt.UTC).year != p.year
+    ]
+    assert created_elsewhere
+
+
+async def test_without_year_extra_the_year_is_metadata_createds(make: Make) -> None:
+    seed = SEEDS["bkd"]
+    documents = {d.local_id: d for d in await read_all(make("bkd", year_extra=None))}
+    for package in portal.portal_packages([seed]):
+        for doc in package.documents:
+            got = documents[f"{package.name}/{portal.resource_id(seed, doc)}"]
+            assert got.year == package.created.astimezone(dt.UTC).year
 
 
 @pytest.mark.parametrize("size", [1, 2, 3, 5, 7, 50, 1000])
@@ -232,15 +254,17 @@ FILTERS = [
 
 @pytest.mark.parametrize("flt", FILTERS, ids=repr)
 @pytest.mark.parametrize("search_upstream", [True, False])
+@pytest.mark.parametrize("year_extra", [portal.YEAR_EXTRA, None])
 async def test_pushdown_matches_engine_filtering(
-    make: Make, flt: DocumentFilter, search_upstream: bool
+    make: Make, flt: DocumentFilter, search_upstream: bool, year_extra: str | None
 ) -> None:
-    everything = await read_all(make("bappeda", search_upstream=search_upstream))
+    settings = {"search_upstream": search_upstream, "year_extra": year_extra}
+    everything = await read_all(make("bappeda", **settings))
     expected = [d for d in everything if document_matches(d, flt)]
     pushed = DocumentFilter(
         query=flt.query if search_upstream else None, year_from=flt.year_from, year_to=flt.year_to
     )
-    got = await read_all(make("bappeda", search_upstream=search_upstream), pushed, sizes=lambda: 3)
+    got = await read_all(make("bappeda", **settings), pushed, sizes=lambda: 3)
     if not search_upstream:
         got = [d for d in got if document_matches(d, flt)]  # the engine's share of the work
     assert got == expected
@@ -254,15 +278,29 @@ async def test_query_and_years_are_sent_upstream(make: Make, transport: Recordin
     params = transport.requests[-1].url.params
     assert params["q"] == "laporan"
     assert params["sort"] == "name asc"
-    assert params["fq"] == (
-        'organization:"bappeda" AND metadata_created:[2022-01-01T00:00:00Z TO 2024-01-01T00:00:00Z}'
-    )
+    assert params["fq"] == 'organization:"bappeda" AND extras_tahun:[2022 TO 2023]'
     await make("bappeda", search_upstream=False).list_documents(
         DocumentQuery(filter=DocumentFilter(year_to=2020))
     )
     params = transport.requests[-1].url.params
     assert "q" not in params
-    assert params["fq"].endswith("metadata_created:[* TO 2021-01-01T00:00:00Z}")
+    assert params["fq"] == 'organization:"bappeda" AND extras_tahun:[* TO 2020]'
+    await make("bappeda").list_documents(DocumentQuery(filter=DocumentFilter(year_from=2025)))
+    assert transport.requests[-1].url.params["fq"].endswith(" AND extras_tahun:[2025 TO *]")
+    await make("bappeda").list_documents(DocumentQuery())
+    assert transport.requests[-1].url.params["fq"] == 'organization:"bappeda"'
+
+
+async def test_without_year_extra_years_go_upstream_on_metadata_created(
+    make: Make, transport: Recording
+) -> None:
+    connector = make("bappeda", year_extra=None)
+    await connector.list_documents(DocumentQuery(filter=DocumentFilter(year_from=2022, year_to=2023)))
+    assert transport.requests[-1].url.params["fq"] == (
+        'organization:"bappeda" AND metadata_created:[2022-01-01T00:00:00Z TO 2024-01-01T00:00:00Z}'
+    )
+    await connector.list_documents(DocumentQuery(filter=DocumentFilter(year_to=2020)))
+    assert transport.requests[-1].url.params["fq"].endswith("metadata_created:[* TO 2021-01-01T00:00:00Z}")
 
 
 async def test_a_shared_portal_serves_each_organization_its_own(make: Make) -> None:
@@ -421,6 +459,60 @@ async def test_an_unknown_category_value_names_the_extra() -> None:
         with pytest.raises(UpstreamBadResponse) as caught:
             await connector.list_documents(DocumentQuery())
     assert caught.value.field == "result.results[0].extras[klasifikasi]"
+
+
+# --- years -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("extras", "year"),
+    [
+        ([{"key": "tahun", "value": "2021"}], 2021),
+        ([{"key": "tahun", "value": " 2019 "}], 2019),
+        ([{"key": "tahun", "value": 2022}], 2022),  # a number where CKAN would have text
+        ([{"key": "tahun", "value": ""}], None),
+        ([{"key": "tahun", "value": None}], None),
+        ([{"key": "jenis_dokumen", "value": "Laporan"}], None),
+    ],
+)
+async def test_the_year_extra_gives_every_resource_its_year(
+    extras: list[dict[str, Any]], year: int | None
+) -> None:
+    # metadata_created is 2024: with year_extra it never leaks into the year.
+    async with serving(search_of(package(extras=extras))) as client:
+        page = await fake(client, year_extra="tahun").list_documents(DocumentQuery())
+        assert [d.year for d in page.items] == [year, year]
+        assert await fake(client, year_extra="tahun").get_document("dataset-a/r2") == page.items[1]
+        without = await fake(client).list_documents(DocumentQuery())
+    assert [d.year for d in without.items] == [2024, 2024]  # the metadata_created year
+
+
+@pytest.mark.parametrize(
+    "value", ["2024/2025", "TA 2024", "dua ribu", "1900", "3024", "2024.0", "-2024", "02024", "２０２４"]
+)
+async def test_a_year_extra_that_is_not_a_year_names_the_extra(value: str) -> None:
+    body = package(extras=[{"key": "tahun", "value": value}])
+    async with serving(search_of(body)) as client:
+        with pytest.raises(UpstreamBadResponse, match="not a year from 1945 to 2100") as listed:
+            await fake(client, year_extra="tahun").list_documents(DocumentQuery())
+        with pytest.raises(UpstreamBadResponse, match="package_show") as shown:
+            await fake(client, year_extra="tahun").get_document("dataset-a/r1")
+    assert listed.value.field == "result.results[0].extras[tahun]"
+    assert shown.value.field == "result.extras[tahun]"
+
+
+async def test_the_year_filter_names_the_field_ckan_indexes_the_extra_as() -> None:
+    sent: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return search_of()(request)
+
+    async with serving(handler) as client:
+        flt = DocumentFilter(year_from=2023, year_to=2025)
+        await fake(client, year_extra="Tahun Data (TA)").list_documents(DocumentQuery(filter=flt))
+    # CKAN keeps only letters, digits, '_' and '-' of an extra's key when it indexes it.
+    assert sent[-1].url.params["fq"] == 'organization:"dinkes" AND extras_TahunDataTA:[2023 TO 2025]'
 
 
 async def test_a_package_of_another_organization_is_never_served() -> None:

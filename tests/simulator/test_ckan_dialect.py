@@ -13,7 +13,7 @@ from starlette.applications import Starlette
 
 from simulator.dialects import ckan
 from simulator.directory import load_opds
-from simulator.seed import OpdSeed, seed_opd
+from simulator.seed import SEED_NOW, OpdSeed, seed_opd
 
 SEEDS = [seed_opd(opd) for opd in load_opds()[:2]]
 
@@ -95,11 +95,71 @@ async def test_fq_ranges_and_q_filter_packages(client: httpx.AsyncClient) -> Non
     assert (await search(client, q="kata-yang-tidak-ada"))["count"] == 0
 
 
+@pytest.mark.parametrize("seed", SEEDS, ids=lambda s: s.opd.slug)
+async def test_a_package_holds_one_years_documents_and_names_the_year(
+    client: httpx.AsyncClient, seed: OpdSeed
+) -> None:
+    by_id = {ckan.resource_id(seed, doc): doc for doc in seed.documents}
+    for package in await every_package(client, seed):
+        extras = {extra["key"]: extra["value"] for extra in package["extras"]}
+        years = {by_id[r["id"]].year for r in package["resources"]}
+        assert len(years) == 1
+        (year,) = years
+        if year is None:
+            assert ckan.YEAR_EXTRA not in extras
+        else:
+            assert extras[ckan.YEAR_EXTRA] == str(year)
+            assert str(year) in package["name"] and f" {year} (" in package["title"]
+        types = {by_id[r["id"]].type for r in package["resources"]}
+        assert types == {extras.get(ckan.TYPE_EXTRA)}
+        moments = [by_id[r["id"]].published_at for r in package["resources"]]
+        first = min((m for m in moments if m is not None), default=SEED_NOW)  # not necessarily in its year
+        assert package["metadata_created"] == first.astimezone(dt.UTC).replace(tzinfo=None).isoformat()
+
+
+def test_documents_without_a_year_share_a_package_without_the_extra() -> None:
+    seed = SEEDS[0]
+    undated = [p for p in ckan.portal_packages([seed]) if p.year is None]
+    assert undated and all(ckan.YEAR_EXTRA not in p.extras for p in undated)
+    assert sum(len(p.documents) for p in undated) == sum(1 for d in seed.documents if d.year is None)
+    assert {d.year for d in ckan.served_documents(seed)} == {d.year for d in seed.documents}
+
+
+@pytest.mark.parametrize(
+    ("bounds", "low", "high"),
+    [
+        ("[2023 TO 2025]", 2023, 2025),
+        ("{2023 TO 2025}", 2024, 2024),
+        ("[2023 TO 2025}", 2023, 2024),
+        ("[* TO 2021]", None, 2021),
+        ("[2025 TO *]", 2025, None),
+        ("[* TO *]", None, None),
+    ],
+)
+async def test_fq_filters_on_the_year_extra_as_ckan_indexes_it(
+    client: httpx.AsyncClient, bounds: str, low: int | None, high: int | None
+) -> None:
+    fq = f"extras_{ckan.YEAR_EXTRA}:{bounds}"
+    found = {p["name"] for p in (await search(client, fq=fq, rows=1000))["results"]}
+    wanted = {
+        p.name
+        for p in ckan.portal_packages(SEEDS)
+        if p.year is not None and (low is None or p.year >= low) and (high is None or p.year <= high)
+    }
+    assert wanted and found == wanted  # a package without the extra never matches, even [* TO *]
+    typed = f'organization:{SEEDS[0].opd.slug} AND extras_{ckan.TYPE_EXTRA}:"Laporan" AND {fq}'
+    narrowed = (await search(client, fq=typed, rows=1000))["results"]
+    assert {p["name"] for p in narrowed} == {
+        p.name for p in ckan.portal_packages(SEEDS[:1]) if p.type == "Laporan" and p.name in wanted
+    }
+
+
 @pytest.mark.parametrize(
     ("path", "status", "kind"),
     [
         ("/api/3/action/package_search?rows=ten", 409, "Validation Error"),
         ("/api/3/action/package_search?fq=owner:%22x%22", 409, "Search Query Error"),
+        ("/api/3/action/package_search?fq=extras_tahun:[dua%20TO%202025]", 409, "Search Query Error"),
         ("/api/3/action/package_search?sort=random", 409, "Search Query Error"),
         ("/api/3/action/package_show?id=no-such-package", 404, "Not Found Error"),
         ("/api/3/action/package_show", 409, "Validation Error"),
