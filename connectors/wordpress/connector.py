@@ -50,8 +50,10 @@ class WordPressConnector(Connector):
     year this connector reports. No order is pushed down: WordPress sorts by
     date without a tie-break (documents published in one batch share a time)
     and by raw HTML titles in MySQL's collation, so neither is the engine's
-    total order. Categories are not filtered upstream either: they are derived
-    here from several WordPress terms.
+    total order. Pages are asked in id order (``orderby=id``), a total order, so
+    that an item sharing its date with another across a page boundary is
+    neither read twice nor skipped. Categories are not filtered upstream
+    either: they are derived here from several WordPress terms.
 
     Continuation tokens are ``<source index>:<page>:<per page>``.
     """
@@ -80,6 +82,10 @@ class WordPressConnector(Connector):
         params: _Params = [
             ("page", page),
             ("per_page", per_page),
+            # Paged by number, so in a total order: under WordPress's default (by date, ties in no set
+            # order) an item sharing its date with one across a page boundary could be read twice or never.
+            ("orderby", "id"),
+            ("order", "asc"),
             *_filter_params(query),
         ]
         request = self._request(f"/wp/v2/{source}", params)
