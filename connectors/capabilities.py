@@ -5,6 +5,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from .queries import DocumentOrder
+
 __all__ = ["Capability", "Pushdown"]
 
 
@@ -62,3 +64,15 @@ class Pushdown:
     def nothing(cls) -> Pushdown:
         """No pushdown: the engine fetches every page and filters locally."""
         return cls()
+
+    @classmethod
+    def everything(cls) -> Pushdown:
+        """Every filter and every order applied upstream, exactly as the engine would (a catalog held
+        in memory, another ppid-gateway)."""
+        return cls(
+            query=True,
+            categories=True,
+            years=True,
+            type=True,
+            orders=frozenset(order.value for order in DocumentOrder),
+        )

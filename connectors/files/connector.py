@@ -13,7 +13,7 @@ from ..base import Connector
 from ..capabilities import Capability, Pushdown
 from ..errors import InvalidToken, NotSupported, UpstreamBadResponse, UpstreamUnavailable
 from ..filtering import document_matches
-from ..queries import DocumentOrder, DocumentQuery, ListQuery, OpdRef
+from ..queries import DocumentQuery, ListQuery, OpdRef
 from ..records import Document, DocumentPage, InformationListPage, OpdProfile
 from .catalog import Catalog, parse_catalog
 from .settings import FilesSettings
@@ -46,13 +46,7 @@ class FilesConnector(Connector):
     Settings = FilesSettings
     settings: FilesSettings
     """The validated ``connector:`` block."""
-    pushdown = Pushdown(
-        query=True,
-        categories=True,
-        years=True,
-        type=True,
-        orders=frozenset(order.value for order in DocumentOrder),
-    )
+    pushdown = Pushdown.everything()
 
     def __init__(self, opd: OpdRef, settings: FilesSettings, http: httpx.AsyncClient) -> None:
         """Remember the file; nothing is read until the first call."""

@@ -104,13 +104,7 @@ class GraphQLConnector(Connector):
     capabilities = frozenset(
         {Capability.DOCUMENTS, Capability.DOCUMENT, Capability.INFORMATION_LIST, Capability.PROFILE}
     )
-    pushdown = Pushdown(
-        query=True,
-        categories=True,
-        years=True,
-        type=True,
-        orders=frozenset(order.value for order in DocumentOrder),
-    )
+    pushdown = Pushdown.everything()
 
     def __init__(self, opd: OpdRef, settings: GraphQLSettings, http: httpx.AsyncClient) -> None:
         """Build the headers; ``ConnectorConfigError`` when the credential's variable is unset."""
